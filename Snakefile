@@ -1,0 +1,20 @@
+# rotvae: every figure of the ss-rVAE (000) and j-trVAE (001) papers from one config.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+
+
+rule all:
+    input:
+        all_targets(),
+    default_target: True
+
+
+include: "workflow/rules/data.smk"
+include: "workflow/rules/figures.smk"

@@ -1,0 +1,94 @@
+"""From a validated config to the data sets a run needs: their file names and the exact
+`CardSpec` of each. Pure functions, shared by the Snakemake rules and the CLI."""
+
+from __future__ import annotations
+
+import re
+
+from .cards import CardSpec
+from .config import ConfigError
+from .seeding import derive_seed
+
+# paper, role -> where in the config its parameters live
+ROLES = {"000": ("labeled", "unlabeled", "test"), "001": ("train", "test")}
+# Without named groups: Snakemake 9 reads `<name>` in a path as a path variable.
+NAME_CONSTRAINT = r"(?:000|001)_[a-z]+_a[0-9]+(?:\.[0-9]+)?"
+NAME_PATTERN = re.compile(r"^(?P<paper>000|001)_(?P<role>[a-z]+)_a(?P<angle>[0-9]+(?:\.[0-9]+)?)$")
+
+
+def format_angle(angle: float) -> str:
+    return f"{angle:g}"
+
+
+def dataset_name(paper: str, role: str, angle: float) -> str:
+    return f"{paper}_{role}_a{format_angle(angle)}"
+
+
+def card_datasets(config: dict) -> list[str]:
+    """Every cards data set of both recipes, by name, in a stable order."""
+    p0, p1 = config["paper000"], config["paper001"]
+    names = [dataset_name("000", "labeled", p0["labeled"]["angle"])]
+    for angle in p0["angles"]:
+        names += [dataset_name("000", "unlabeled", angle), dataset_name("000", "test", angle)]
+    for angle in p1["angles"]:
+        names += [dataset_name("001", "train", angle), dataset_name("001", "test", angle)]
+    return names
+
+
+def card_spec(config: dict, name: str) -> CardSpec:
+    """The spec of data set `name` (as `card_datasets` names them) under `config`."""
+    match = NAME_PATTERN.match(name)
+    if not match or match["role"] not in ROLES[match["paper"]]:
+        raise ConfigError(f"'{name}' is not a cards data set name such as 000_unlabeled_a60")
+    if name not in card_datasets(config):
+        raise ConfigError(f"data set '{name}' is not in this config's plan: {card_datasets(config)}")
+    paper, role, angle = match["paper"], match["role"], float(match["angle"])
+    common = {
+        "classes": tuple(config["cards"]["classes"]),
+        "glyph_radius": config["cards"]["glyph_radius"],
+        "angle": angle,
+        # Same stream for every angle of a role: an angle sweep moves the same cards.
+        "seed": derive_seed(config["seed"], "cards", paper, role),
+    }
+    if paper == "000":
+        p0 = config["paper000"]
+        return CardSpec(
+            per_class=p0[role]["per_class"],
+            shear=p0["shear"],
+            scale=tuple(p0["scale"]),
+            translate=p0[role]["translate"],
+            labeled=role != "unlabeled",
+            **common,
+        )
+    p1 = config["paper001"]
+    return CardSpec(
+        per_class=p1[role]["per_class"],
+        shear=p1["shear"],
+        scale=tuple(p1["scale"]),
+        translate=p1["translate"],
+        labeled=role == "test",  # j-models are unsupervised: training labels stay hidden
+        **common,
+    )
+
+
+def spec_arguments(spec: CardSpec) -> list[str]:
+    """The `rotvae make-cards` arguments that reproduce `spec`."""
+    args = [
+        "--per-class", str(spec.per_class),
+        "--angle", repr(float(spec.angle)),
+        "--shear", repr(float(spec.shear)),
+        "--scale", repr(spec.scale[0]), repr(spec.scale[1]),
+        "--translate", repr(float(spec.translate)),
+        "--seed", str(spec.seed),
+        "--classes", *spec.classes,
+    ]
+    if spec.noise:
+        args += ["--noise", repr(spec.noise)]
+    if spec.contamination_density:
+        args += ["--contamination", repr(spec.contamination_density),
+                 repr(spec.contamination_intensity)]
+    if spec.glyph_radius is not None:
+        args += ["--glyph-radius", repr(spec.glyph_radius)]
+    if not spec.labeled:
+        args.append("--unlabeled")
+    return args

@@ -1,0 +1,19 @@
+# The synthetic cards data sets of both recipes, one job per data set.
+
+
+rule make_cards:
+    output:
+        npz=f"{DATA}/{{name}}.npz",
+        meta=f"{DATA}/{{name}}.json",
+    params:
+        args=card_arguments,
+    log:
+        f"{LOGS}/make_cards/{{name}}.log",
+    threads: 1
+    resources:
+        mem_mb=card_memory_mb,
+        runtime=10,
+    conda:
+        CONDA_ENV
+    shell:
+        "rotvae make-cards {params.args} --threads {threads} --out {output.npz} > {log} 2>&1"
