@@ -58,7 +58,7 @@ def max_glyph_radius(
     shear_max: float = RECIPE_SHEAR_MAX,
     translate_max: float = RECIPE_TRANSLATE_MAX,
     image_size: int = IMAGE_SIZE,
-    margin: float = 1.0,
+    margin: float = 1.5,
 ) -> float:
     """Largest glyph radius (pixels from the centre) that no disorder within the bounds
     pushes out of the frame: radius * (largest stretch of the affine map) + largest shift

@@ -127,13 +127,14 @@ def cmd_bench_data(args) -> int:
     from .cards import make_cards, render_glyphs
     from .config import load_config, validate_config
     from .datasets import save_dataset
-    from .plan import card_spec
+    from .plan import card_spec, dataset_name
 
     config = load_config(args.configfile) if args.configfile else validate_config({})
     _set_threads(args.threads)
     p0 = config["paper000"]
-    names = [f"000_labeled_a{p0['labeled']['angle']:g}",
-             f"000_unlabeled_a{p0['reference_angle']:g}", f"000_test_a{p0['reference_angle']:g}"]
+    names = [dataset_name("000", "labeled", p0["labeled"]["angle"]),
+             dataset_name("000", "unlabeled", p0["reference_angle"]),
+             dataset_name("000", "test", p0["reference_angle"])]
     render_glyphs.cache_clear()
     rows, total_gen, total_write, total_images = [], 0.0, 0.0, 0
     for name in names:

@@ -13,19 +13,19 @@ rule plot_cards_examples_000:
             subcategory="Fig. 2 data",
         ),
         pdf=f"{FIGURES}/000_fig2_cards_examples.pdf",
+    log:
+        f"{LOGS}/plot_cards_examples_000.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         titles=[
             f"labeled, α = {config['paper000']['labeled']['angle']:g}°",
             f"unlabeled, α = {config['paper000']['reference_angle']:g}°",
         ],
-    log:
-        f"{LOGS}/plot_cards_examples_000.log",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        CONDA_ENV
     shell:
         "rotvae plot-examples --data {input.labeled} {input.unlabeled} "
         "--titles {params.titles:q} --out {output.png} {output.pdf} > {log} 2>&1"
@@ -42,16 +42,16 @@ rule plot_cards_examples_001:
             subcategory="Fig. 1 data",
         ),
         pdf=f"{FIGURES}/001_fig1_cards_examples.pdf",
-    params:
-        titles=[f"α = {angle:g}°" for angle in config["paper001"]["angles"]],
     log:
         f"{LOGS}/plot_cards_examples_001.log",
+    conda:
+        CONDA_ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        CONDA_ENV
+    params:
+        titles=[f"α = {angle:g}°" for angle in config["paper001"]["angles"]],
     shell:
         "rotvae plot-examples --data {input} --titles {params.titles:q} "
         "--out {output.png} {output.pdf} > {log} 2>&1"

@@ -1,0 +1,68 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+
+from rotvae.cli import main
+from rotvae.datasets import load_dataset
+
+
+def test_make_cards_writes_dataset_and_metadata(tmp_path):
+    out = tmp_path / "sub" / "cards.npz"
+    code = main(["-q", "make-cards", "--per-class", "5", "--angle", "30", "--shear", "10",
+                 "--scale", "1", "1.2", "--translate", "0.05", "--seed", "3", "--out", str(out)])
+    assert code == 0
+    data = load_dataset(out, n_classes=4)
+    assert data["images"].shape == (20, 48, 48)
+    meta = json.loads(out.with_suffix(".json").read_text())
+    assert meta["spec"]["angle"] == 30 and meta["spec"]["seed"] == 3 and meta["n_images"] == 20
+
+
+def test_make_cards_rejects_bad_values_before_writing(tmp_path, capsys):
+    out = tmp_path / "cards.npz"
+    assert main(["make-cards", "--per-class", "5", "--angle", "-5", "--out", str(out)]) == 2
+    assert "'angle'" in capsys.readouterr().err
+    assert main(["make-cards", "--per-class", "5", "--contamination", "1.5", "1",
+                 "--out", str(out)]) == 2
+    assert "'contamination_density'" in capsys.readouterr().err
+    assert main(["make-cards", "--per-class", "5", "--out", str(tmp_path / "cards.txt")]) == 2
+    assert ".npz" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plot_examples_on_a_malformed_file_names_it_and_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, images=np.zeros((3, 48, 48), np.float32), labels=np.zeros(2, np.int64))
+    png = tmp_path / "fig.png"
+    assert main(["plot-examples", "--data", str(bad), "--titles", "x", "--out", str(png)]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "'labels'" in err
+    assert not png.exists()
+
+
+def test_plot_examples_draws_png_and_pdf(tmp_path):
+    data = tmp_path / "d.npz"
+    main(["-q", "make-cards", "--per-class", "3", "--angle", "60", "--out", str(data)])
+    outs = [tmp_path / "f.png", tmp_path / "f.pdf"]
+    assert main(["plot-examples", "--data", str(data), str(data), "--titles", "a", "b",
+                 "--out", *map(str, outs)]) == 0
+    assert outs[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert outs[1].read_bytes()[:5] == b"%PDF-"
+
+
+def test_bench_data_prints_its_figures(tmp_path, repo):
+    config = tmp_path / "c.yaml"
+    config.write_text("paper000: {labeled: {per_class: 5}, unlabeled: {per_class: 10}, "
+                      "test: {per_class: 5}}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "rotvae", "bench-data", "--configfile", str(config),
+         "--threads", "1", "--write", str(tmp_path / "w")],
+        capture_output=True, text=True, check=True,
+    )
+    report = json.loads(result.stdout)
+    assert report["images"] == 4 * (5 + 10 + 5)
+    assert report["generate_s"] > 0 and report["images_per_s"] > 0
+    assert [row["dataset"] for row in report["datasets"]] == [
+        "000_labeled_a4", "000_unlabeled_a60", "000_test_a60"]
+    assert len(list((tmp_path / "w").glob("*.npz"))) == 3

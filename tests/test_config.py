@@ -1,0 +1,102 @@
+import pytest
+import yaml
+
+from rotvae.config import ConfigError, load_config, validate_config
+from rotvae.plan import card_datasets, card_spec, spec_arguments
+
+
+def test_empty_config_is_the_default_plan_and_config_yaml_spells_it_out(repo):
+    defaults = validate_config({})
+    assert load_config(repo / "config.yaml") == defaults
+    assert defaults["paper000"]["angles"] == [10, 20, 30, 45, 60, 90, 120, 180]
+    assert defaults["paper000"]["labeled"] == {"per_class": 200, "angle": 4, "translate": 0.0}
+
+
+def test_validation_does_not_change_its_input():
+    raw = {"seed": 3}
+    validate_config(raw)
+    assert raw == {"seed": 3}
+
+
+@pytest.mark.parametrize(
+    "config, key",
+    [
+        ({"paper000": {"angles": [-5, 60]}}, "paper000.angles[0]"),
+        ({"paper000": {"contamination": {"density": {"start": 0, "stop": 1.5, "num": 3}}}},
+         "paper000.contamination.density.stop"),
+        ({"paper000": {"models": ["ssvae", "transformer"]}}, "paper000.models[1]"),
+        ({"paper001": {"models": ["jtrvae", "gan"]}}, "paper001.models[1]"),
+        ({"seed": -1}, "seed"),
+        ({"device": "tpu"}, "device"),
+        ({"paper001": {"train": {"per_class": 0}}}, "paper001.train.per_class"),
+        ({"paper000": {"scale": [1.3, 1.0]}}, "paper000.scale"),
+        ({"paper000": {"angles": [30], "reference_angle": 60}}, "paper000.reference_angle"),
+    ],
+)
+def test_bad_values_are_rejected_naming_the_key(config, key):
+    with pytest.raises(ConfigError) as info:
+        validate_config(config)
+    assert f"'{key}'" in str(info.value)
+
+
+def test_unknown_keys_are_rejected_by_name():
+    with pytest.raises(ConfigError, match="paper00"):
+        validate_config({"paper00": {}})
+    with pytest.raises(ConfigError, match="angel"):
+        validate_config({"paper001": {"angel": 3}})
+
+
+def test_missing_or_broken_config_file(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nope.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("seed: [1,\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(broken)
+
+
+def test_plan_lists_every_dataset_of_both_recipes():
+    config = validate_config({})
+    names = card_datasets(config)
+    assert "000_labeled_a4" in names
+    for angle in (10, 20, 30, 45, 60, 90, 120, 180):
+        assert f"000_unlabeled_a{angle}" in names and f"000_test_a{angle}" in names
+    for angle in (12, 60, 120):
+        assert f"001_train_a{angle}" in names and f"001_test_a{angle}" in names
+    assert len(names) == len(set(names)) == 1 + 2 * 8 + 2 * 3
+
+
+def test_specs_follow_the_recipes():
+    config = validate_config({})
+    labeled = card_spec(config, "000_labeled_a4")
+    assert (labeled.per_class, labeled.angle, labeled.translate, labeled.labeled) == (200, 4, 0, True)
+    unlabeled = card_spec(config, "000_unlabeled_a60")
+    assert (unlabeled.per_class, unlabeled.angle, unlabeled.translate) == (3000, 60, 0.1)
+    assert unlabeled.shear == 15 and unlabeled.scale == (1.0, 1.3) and not unlabeled.labeled
+    test = card_spec(config, "000_test_a60")
+    assert test.per_class == 1000 and test.labeled and test.seed != unlabeled.seed
+    # An angle sweep shares its stream; another role or seed does not.
+    assert card_spec(config, "000_unlabeled_a90").seed == unlabeled.seed
+    assert card_spec(validate_config({"seed": 1}), "000_unlabeled_a60").seed != unlabeled.seed
+    train = card_spec(config, "001_train_a120")
+    assert (train.angle, train.shear, train.scale, train.labeled) == (120, 10, (1.0, 1.2), False)
+    with pytest.raises(ConfigError, match="not in this config"):
+        card_spec(config, "000_unlabeled_a61")
+
+
+def test_spec_arguments_round_trip_through_the_cli_parser():
+    from rotvae.cli import build_parser, spec_from_args
+
+    config = validate_config({})
+    for name in card_datasets(config):
+        spec = card_spec(config, name)
+        args = build_parser().parse_args(["make-cards", *spec_arguments(spec), "--out", "x.npz"])
+        assert spec_from_args(args) == spec, name
+
+
+def test_show_config_prints_a_valid_config(capsys):
+    from rotvae.cli import main
+
+    assert main(["show-config"]) == 0
+    printed = yaml.safe_load(capsys.readouterr().out)
+    assert validate_config(printed) == validate_config({})
