@@ -23,6 +23,16 @@ def test_round_trip_keeps_every_array(tmp_path, arrays):
     assert (tmp_path / "d.json").read_text().strip().startswith("{")
 
 
+def test_written_files_get_ordinary_permissions(tmp_path, arrays):
+    import os
+
+    save_dataset(tmp_path / "d.npz", arrays, {"x": 1})
+    mask = os.umask(0)
+    os.umask(mask)
+    for name in ("d.npz", "d.json"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~mask
+
+
 def test_writes_are_byte_reproducible(tmp_path, arrays):
     save_dataset(tmp_path / "a.npz", arrays)
     save_dataset(tmp_path / "b.npz", arrays)
