@@ -17,4 +17,5 @@ rule all:
 
 
 include: "workflow/rules/data.smk"
+include: "workflow/rules/train.smk"
 include: "workflow/rules/figures.smk"

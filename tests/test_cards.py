@@ -46,15 +46,18 @@ def test_four_distinct_glyphs_in_unit_range():
             assert diff > 0.1 * min(flat[i].sum(), flat[j].sum()), (CLASS_NAMES[i], CLASS_NAMES[j])
 
 
-def test_glyph_stays_inside_frame_under_the_largest_recipe_disorder():
-    glyphs = torch.from_numpy(np.array(cards.render_glyphs()))
+@pytest.mark.parametrize("radius, shift", [(None, 0.0), (cards.max_glyph_radius(translate_max=0.1), 0.1)])
+def test_glyph_stays_inside_frame_under_the_largest_recipe_disorder(radius, shift):
+    """At scale 1.3, shear +-15 on both axes and any rotation, the default glyph stays in
+    the frame; a glyph sized with the translation in the bound also survives any shift."""
+    glyphs = torch.from_numpy(np.array(cards.render_glyphs(radius)))
     angles = np.arange(0, 360, 15.0)
     n = 4 * angles.size
     worst = 0.0
     for sx in (-15.0, 15.0):
         for sy in (-15.0, 15.0):
-            for dx in (-0.1, 0.1):
-                for dy in (-0.1, 0.1):
+            for dx in (-shift, shift):
+                for dy in (-shift, shift):
                     out = cards.apply_affine(
                         glyphs.repeat_interleave(angles.size, 0), np.tile(angles, 4),
                         np.full(n, sx), np.full(n, sy), np.full(n, 1.3),
@@ -67,6 +70,14 @@ def test_glyph_stays_inside_frame_under_the_largest_recipe_disorder():
                     # No ink lost: the crop keeps all that the 64x64 canvas holds.
                     assert np.allclose(crop.sum((1, 2)), out.sum((1, 2)), rtol=1e-4)
     assert worst < 1e-3
+
+
+def test_few_recipe_images_touch_the_border():
+    data = make_cards(CardSpec(per_class=500, angle=60, shear=15, scale=(1.0, 1.3),
+                               translate=0.1, seed=0))
+    im = data["images"]
+    border = np.concatenate([im[:, 0], im[:, -1], im[:, :, 0], im[:, :, -1]], 1).max(1)
+    assert (border > 0.05).mean() < 0.02
 
 
 @pytest.mark.parametrize("angle", [-70.0, -30.0, 10.0, 45.0, 80.0])

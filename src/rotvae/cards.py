@@ -29,11 +29,13 @@ RENDER_SIZE = 64  # glyphs are drawn on a 64x64 canvas ...
 IMAGE_SIZE = 48  # ... and centre-cropped to 48x48, as in the papers' notebooks
 SUPERSAMPLE = 8  # anti-aliasing: draw 8x larger, then average 8x8 blocks
 
-# The paper-000 recipe's largest disorder: the default glyph size is the largest one that
-# stays inside the 48x48 frame under it at any rotation (see `max_glyph_radius`).
+# The paper-000 recipe's largest scale and shear: the default glyph size is the largest
+# one that stays inside the 48x48 frame under both at any rotation (`max_glyph_radius`).
+# Translation is left out of that bound on purpose: bounding it too shrinks the glyph to
+# about 9 pixels (from 12), far smaller than the papers' cards, while only a few
+# images at once extreme in scale, shear, orientation and shift touch the border.
 RECIPE_SCALE_MAX = 1.3
 RECIPE_SHEAR_MAX = 15.0
-RECIPE_TRANSLATE_MAX = 0.1
 
 
 def shear_matrix(shear_x_deg, shear_y_deg):
@@ -56,19 +58,23 @@ def rotation_matrix(angle_deg):
 def max_glyph_radius(
     scale_max: float = RECIPE_SCALE_MAX,
     shear_max: float = RECIPE_SHEAR_MAX,
-    translate_max: float = RECIPE_TRANSLATE_MAX,
+    translate_max: float = 0.0,
     image_size: int = IMAGE_SIZE,
-    margin: float = 1.5,
+    margin: float = 3.5,
 ) -> float:
     """Largest glyph radius (pixels from the centre) that no disorder within the bounds
-    pushes out of the frame: radius * (largest stretch of the affine map) + largest shift
-    + margin <= half the image side. The stretch is largest at the extreme shears."""
+    pushes out of the square frame: a glyph point p lands at A p + d, with
+    |A p| <= (largest stretch of A) * radius and each coordinate of d at most
+    translate * side, so radius * stretch + shift + margin <= half the side suffices.
+    The stretch is largest at the extreme shears. `margin` (pixels) covers the half pixel
+    from the border pixel centres to the edge, the anti-aliased rim beyond the glyph's
+    50 % contour (where its radius is measured) and the bilinear footprint."""
     stretch = 0.0
     for sx in (-shear_max, shear_max):
         for sy in (-shear_max, shear_max):
             stretch = max(stretch, np.linalg.norm(shear_matrix(sx, sy), 2))
     half = image_size / 2
-    shift = translate_max * image_size * math.sqrt(2)
+    shift = translate_max * image_size
     return (half - shift - margin) / (scale_max * stretch)
 
 

@@ -160,6 +160,120 @@ def cmd_bench_data(args) -> int:
     return 0
 
 
+# --- train ----------------------------------------------------------------------------
+
+def _add_train(sub):
+    from .models import MODEL_KINDS
+    from .models.decoders import DECODERS
+
+    p = sub.add_parser("train", help="train one model; resumes from its checkpoint")
+    p.add_argument("--model", required=True, choices=sorted(MODEL_KINDS))
+    p.add_argument("--decoder", choices=DECODERS, default=None,
+                   help="default: mlp for ssvae/jvae/vae, affine for the invariant models")
+    p.add_argument("--unlabeled", type=Path, required=True,
+                   help="training images (.npz); j-models train on these alone")
+    p.add_argument("--labeled", type=Path, default=None, help="labeled images (ss-models)")
+    p.add_argument("--test", type=Path, default=None, help="held-out images with labels")
+    p.add_argument("--n-classes", type=int, default=4)
+    p.add_argument("--model-options", type=json.loads, default={},
+                   help="JSON object of ModelConfig fields, e.g. '{\"latent_dim\": 2}'")
+    p.add_argument("--train-options", type=json.loads, default={},
+                   help="JSON object of TrainConfig fields, e.g. '{\"epochs\": 80}'")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--checkpoint", type=Path, default=None,
+                   help="written after every epoch; a rerun resumes from it")
+    p.add_argument("--out", type=Path, required=True, help="trained model (.pt; .json beside)")
+    p.set_defaults(func=cmd_train)
+
+
+def cmd_train(args) -> int:
+    from dataclasses import fields
+
+    from .datasets import load_dataset
+    from .models.base import ModelConfig
+    from .train import Data, TrainConfig, save_model, train
+
+    if args.out.suffix != ".pt":
+        raise UsageError(f"--out {args.out}: expected a path ending in .pt")
+    for flag, options, cls in (("--model-options", args.model_options, ModelConfig),
+                               ("--train-options", args.train_options, TrainConfig)):
+        if not isinstance(options, dict):
+            raise UsageError(f"{flag}: expected a JSON object")
+        unknown = set(options) - {f.name for f in fields(cls)}
+        if unknown:
+            raise UsageError(f"{flag}: unknown keys {sorted(unknown)}; "
+                             f"allowed: {sorted(f.name for f in fields(cls))}")
+    is_ss = args.model.startswith("ss")
+    if is_ss and args.labeled is None:
+        raise UsageError(f"--labeled: model '{args.model}' is semi-supervised and needs labels")
+    try:
+        options = TrainConfig(**{**args.train_options, "seed": args.seed, "device": args.device})
+    except ValueError as err:
+        raise UsageError(str(err)) from err
+    k = args.n_classes
+    unlabeled = load_dataset(args.unlabeled)
+    data = Data(unlabeled["images"])
+    if args.labeled is not None:
+        labeled = load_dataset(args.labeled, n_classes=k)
+        if (labeled["labels"] < 0).any():
+            raise UsageError(f"{args.labeled}: array 'labels' has -1 (hidden) entries; "
+                             "a labeled set must label every image")
+        data.labeled_x, data.labeled_y = labeled["images"], labeled["labels"]
+    if args.test is not None:
+        test = load_dataset(args.test)
+        truth = test.get("true_labels", test["labels"])
+        if (truth < 0).any():
+            raise UsageError(f"{args.test}: needs labels ('true_labels' or 'labels') for every image")
+        data.test_x, data.test_y = test["images"], truth
+    shapes = {str(p): a.shape[1:] for p, a in ((args.unlabeled, data.unlabeled),
+                                                (args.labeled, data.labeled_x),
+                                                (args.test, data.test_x)) if a is not None}
+    if len(set(shapes.values())) > 1:
+        raise UsageError(f"images of different sizes: {shapes}")
+    model_options = dict(args.model_options)
+    if args.decoder:
+        model_options["decoder"] = args.decoder
+    if args.model not in ("vae", "rvae"):
+        model_options.setdefault("n_classes", k)
+    model, record = train(args.model, data, model_options, options,
+                          checkpoint=args.checkpoint, threads=args.threads)
+    save_model(args.out, model, record)
+    if args.checkpoint is not None:
+        args.checkpoint.unlink(missing_ok=True)  # the finished model supersedes it
+    return 0
+
+
+# --- bench ------------------------------------------------------------------------------
+
+def _add_bench(sub):
+    from .bench import BENCH_MODELS
+    from .models.decoders import DECODERS
+
+    p = sub.add_parser("bench", help="seconds per training step of a model (JSON)")
+    p.add_argument("--model", required=True, choices=BENCH_MODELS)
+    p.add_argument("--decoder", choices=DECODERS, default=None)
+    p.add_argument("--engine", choices=("torch", "pyro"), default="torch",
+                   help="torch: the fused loss that training runs; pyro: SVI + TraceEnum_ELBO")
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu")
+    p.set_defaults(func=cmd_bench)
+
+
+def cmd_bench(args) -> int:
+    from .bench import time_steps
+
+    if args.steps < 1 or args.batch_size < 1:
+        raise UsageError("--steps and --batch-size must be >= 1")
+    print(json.dumps(time_steps(args.model, args.decoder, args.batch_size, args.steps,
+                                args.warmup, args.threads, args.device, args.engine)))
+    return 0
+
+
 # --- show-config ------------------------------------------------------------------------
 
 def _add_show_config(sub):
@@ -185,7 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"rotvae {__version__}")
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
-    for add in (_add_make_cards, _add_plot_examples, _add_bench_data, _add_show_config):
+    for add in (_add_make_cards, _add_plot_examples, _add_train, _add_bench, _add_bench_data,
+                _add_show_config):
         add(sub)
     return parser
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from .cards import CardSpec
@@ -92,3 +93,42 @@ def spec_arguments(spec: CardSpec) -> list[str]:
     if not spec.labeled:
         args.append("--unlabeled")
     return args
+
+
+# --- trained models ---------------------------------------------------------------------
+
+SS_MODELS = ("ssvae", "ssrvae")
+JOINT_MODELS = ("jvae", "jtrvae")
+
+
+def model_name(model: str, angle: float, replicate: int) -> str:
+    return f"{model}_a{format_angle(angle)}_s{replicate}"
+
+
+def trained_models(config: dict) -> list[tuple[str, str]]:
+    """(paper, name) of every model the plan trains: each model at each angle of its
+    paper, once per training seed."""
+    out = []
+    for paper, key in (("000", "paper000"), ("001", "paper001")):
+        for model in config[key]["models"]:
+            for angle in config[key]["angles"]:
+                for replicate in config["training"]["seeds"]:
+                    out.append((paper, model_name(model, angle, replicate)))
+    return out
+
+
+def train_arguments(config: dict, paper: str, model: str, replicate: int) -> list[str]:
+    """`rotvae train` options (not the file names) for one model of the plan."""
+    training = config["training"]
+    invariant = model in ("ssrvae", "jtrvae")
+    options = dict(training["ss"] if paper == "000" else training["joint"])
+    options["pixel_fraction"] = training["pixel_fraction"] if invariant else 1.0
+    return [
+        "--model", model,
+        "--decoder", training["decoder"] if invariant else "mlp",
+        "--n-classes", str(len(config["cards"]["classes"])),
+        "--model-options", json.dumps(training["model"], sort_keys=True),
+        "--train-options", json.dumps(options, sort_keys=True),
+        "--seed", str(derive_seed(config["seed"], "train", replicate)),
+        "--device", config["device"],
+    ]

@@ -5,7 +5,16 @@ import shlex
 from snakemake.exceptions import WorkflowError
 
 from rotvae.config import ConfigError, validate_config
-from rotvae.plan import NAME_CONSTRAINT, card_datasets, card_spec, spec_arguments
+from rotvae.plan import (
+    JOINT_MODELS,
+    NAME_CONSTRAINT,
+    SS_MODELS,
+    card_datasets,
+    card_spec,
+    spec_arguments,
+    train_arguments,
+    trained_models,
+)
 
 try:
     _validated = validate_config(config)
@@ -18,11 +27,15 @@ config.update(_validated)
 DATA = "results/data/cards"
 FIGURES = "results/figures"
 LOGS = "results/logs"
+MODELS = "results/models"
+CHECKPOINTS = "results/checkpoints"
 CONDA_ENV = "../../envs/rotvae.yaml"
 
 
 wildcard_constraints:
     name=NAME_CONSTRAINT,
+    angle=r"[0-9]+(\.[0-9]+)?",
+    replicate=r"[0-9]+",
 
 
 def card_path(paper, role, angle, ext="npz"):
@@ -32,6 +45,11 @@ def card_path(paper, role, angle, ext="npz"):
 def card_arguments(wildcards):
     """The `rotvae make-cards` flags of data set `wildcards.name`, shell-quoted."""
     return shlex.join(spec_arguments(card_spec(config, wildcards.name)))
+
+
+def train_arguments_shell(paper, model, replicate):
+    """The `rotvae train` options of one model of the plan, shell-quoted."""
+    return shlex.join(train_arguments(config, paper, model, replicate))
 
 
 def card_memory_mb(wildcards):

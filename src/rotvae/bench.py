@@ -1,0 +1,80 @@
+"""Steady-state training-step timing, for `rotvae bench`.
+
+One step is what dominates an epoch: an unlabeled batch, the ELBO with the class summed
+out by enumeration, its backward pass and the optimiser update. Warm-up steps are run
+first and not timed."""
+
+from __future__ import annotations
+
+import time
+
+import torch
+
+from .models import build_model
+from .train import resolve_device
+
+BENCH_MODELS = ("ssvae", "ssrvae", "jvae", "jtrvae")
+
+
+def time_steps(
+    kind: str,
+    decoder: str | None = None,
+    batch_size: int = 64,
+    steps: int = 20,
+    warmup: int = 3,
+    threads: int | None = None,
+    device: str = "cpu",
+    engine: str = "torch",
+    image_shape: tuple[int, int] = (48, 48),
+    seed: int = 0,
+) -> dict:
+    """Seconds per training step of `kind` (with `decoder`, default the kind's own) on
+    random images. engine 'torch' runs the model's fused `loss`; 'pyro' runs Pyro's SVI
+    with TraceEnum_ELBO on the same `model`/`guide`, to show what the bookkeeping costs."""
+    if kind not in BENCH_MODELS:
+        raise ValueError(f"--model {kind}: expected one of {list(BENCH_MODELS)}")
+    if engine not in ("torch", "pyro"):
+        raise ValueError(f"--engine {engine}: expected torch or pyro")
+    if threads:
+        torch.set_num_threads(threads)
+    dev = resolve_device(device)
+    torch.manual_seed(seed)
+    overrides = {"image_shape": image_shape}
+    if decoder:
+        overrides["decoder"] = decoder
+    model, config = build_model(kind, **overrides)
+    model.to(dev)
+    x = torch.rand(batch_size, image_shape[0] * image_shape[1], device=dev)
+    if engine == "torch":
+        optimizer = torch.optim.Adam(model.parameters(), lr=5e-4)
+
+        def step():
+            optimizer.zero_grad(set_to_none=True)
+            model.loss(x).backward()
+            optimizer.step()
+    else:
+        import pyro
+        from pyro.infer import SVI, TraceEnum_ELBO
+
+        pyro.clear_param_store()
+        svi = SVI(model.model, model.guide, pyro.optim.Adam({"lr": 5e-4}),
+                  loss=TraceEnum_ELBO(max_plate_nesting=1))
+
+        def step():
+            svi.step(x)
+
+    for _ in range(warmup):
+        step()
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    seconds = (time.perf_counter() - start) / steps
+    return {
+        "model": kind, "decoder": config.decoder, "engine": engine, "device": str(dev),
+        "batch_size": batch_size, "image_shape": list(image_shape), "steps": steps,
+        "threads": torch.get_num_threads(), "seconds_per_step": seconds,
+    }

@@ -1,0 +1,43 @@
+"""Metrics: accuracy, confusion matrices, and matching unsupervised clusters to classes."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sklearn.metrics import adjusted_rand_score, confusion_matrix, normalized_mutual_info_score
+
+
+def accuracy(true: np.ndarray, predicted: np.ndarray) -> float:
+    true, predicted = np.asarray(true), np.asarray(predicted)
+    return float((true == predicted).mean()) if true.size else float("nan")
+
+
+def normalized_confusion(true, predicted, n_classes: int) -> np.ndarray:
+    """Rows: true class; columns: predicted; each row sums to 1 (or 0 if absent)."""
+    counts = confusion_matrix(true, predicted, labels=np.arange(n_classes)).astype(float)
+    totals = counts.sum(1, keepdims=True)
+    return np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+
+
+def match_clusters(true, clusters, n_classes: int, n_clusters: int | None = None) -> np.ndarray:
+    """The cluster -> class map that maximises agreement (Hungarian algorithm); clusters
+    left without a class (more clusters than classes) map to -1."""
+    n_clusters = n_classes if n_clusters is None else n_clusters
+    counts = np.zeros((n_clusters, n_classes))
+    np.add.at(counts, (np.asarray(clusters), np.asarray(true)), 1)
+    rows, cols = linear_sum_assignment(-counts)
+    mapping = np.full(n_clusters, -1)
+    mapping[rows] = cols
+    return mapping
+
+
+def cluster_scores(true, clusters, n_classes: int, n_clusters: int | None = None) -> dict:
+    """Matched accuracy, NMI and ARI of an unsupervised clustering against true labels."""
+    mapping = match_clusters(true, clusters, n_classes, n_clusters)
+    matched = mapping[np.asarray(clusters)]
+    return {
+        "matched_accuracy": accuracy(true, matched),
+        "nmi": float(normalized_mutual_info_score(true, clusters)),
+        "ari": float(adjusted_rand_score(true, clusters)),
+        "mapping": mapping.tolist(),
+    }

@@ -1,0 +1,126 @@
+"""What the semi-supervised and the joint models share: the latent layout (content z,
+then the angle and offset latents that the invariances add), decoding, the likelihood."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .decoders import DECODERS, make_decoder
+
+INVARIANCES = ("r", "t")
+
+
+@dataclass
+class ModelConfig:
+    """Hyper-parameters of a model; the papers' values are the defaults."""
+
+    image_shape: tuple[int, int] = (48, 48)
+    n_classes: int = 4
+    latent_dim: int = 2
+    invariances: tuple[str, ...] = ("r", "t")
+    decoder: str = "affine"
+    encoder_hidden: int = 128
+    encoder_layers: int = 2
+    decoder_hidden: int = 128
+    decoder_layers: int = 2
+    classifier_hidden: int = 128
+    classifier_layers: int = 2
+    activation: str = "tanh"
+    angle_prior: float = 1.0  # radians: the angle latent is N(0, 1) times this
+    offset_prior: float = 0.1  # normalised units: the offset latents are N(0, 1) times this
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.image_shape = tuple(self.image_shape)
+        self.invariances = tuple(self.invariances)
+        if any(i not in INVARIANCES for i in self.invariances):
+            raise ValueError(f"invariances {self.invariances}: expected a subset of {INVARIANCES}")
+        if self.decoder not in DECODERS:
+            raise ValueError(f"decoder '{self.decoder}': expected one of {DECODERS}")
+        if self.invariances and self.decoder == "mlp":
+            raise ValueError("invariances need the spatial or affine decoder, not mlp")
+        if not self.invariances and self.decoder != "mlp":
+            # A spatial/affine decoder with no invariance is allowed; it simply never moves.
+            pass
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["image_shape"] = list(self.image_shape)
+        d["invariances"] = list(self.invariances)
+        return d
+
+
+def bernoulli_log_prob(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Sum over pixels of log Bernoulli(x | sigmoid(logits)) for x in [0, 1], the
+    formula of `torch.distributions.Bernoulli(logits=...)`: x l - softplus(l)."""
+    return (x * logits - F.softplus(logits)).sum(-1)
+
+
+def broadcast_cat(*tensors: torch.Tensor) -> torch.Tensor:
+    """Concatenate on the last axis after broadcasting all other axes."""
+    shape = torch.broadcast_shapes(*(t.shape[:-1] for t in tensors))
+    return torch.cat([t.expand(*shape, t.shape[-1]) for t in tensors], -1)
+
+
+class LatentVAE(nn.Module):
+    """Latent layout: z = [angle (if r), dx, dy (if t), content...]."""
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.config = config
+        self.n_pixels = config.image_shape[0] * config.image_shape[1]
+        self.n_coord = ("r" in config.invariances) + 2 * ("t" in config.invariances)
+        self.z_dim = config.latent_dim + self.n_coord
+        self.decoder = make_decoder(
+            config.decoder, config.latent_dim + config.n_classes, config.image_shape,
+            hidden=config.decoder_hidden, layers=config.decoder_layers,
+            activation=config.activation,
+        )
+
+    def split_latent(self, z: torch.Tensor):
+        """(angle radians or None, offset or None, content)."""
+        i = 0
+        angle = offset = None
+        if "r" in self.config.invariances:
+            angle = z[..., 0] * self.config.angle_prior
+            i = 1
+        if "t" in self.config.invariances:
+            offset = z[..., i : i + 2] * self.config.offset_prior
+            i += 2
+        return angle, offset, z[..., i:]
+
+    def decode_latent(self, z: torch.Tensor, y_onehot: torch.Tensor, pixels=None) -> torch.Tensor:
+        """Pixel logits from a full latent vector and a one-hot class."""
+        angle, offset, content = self.split_latent(z)
+        latent = broadcast_cat(content, y_onehot)
+        batch = latent.shape[:-1]
+        if angle is not None:
+            angle = angle.expand(batch)
+        if offset is not None:
+            offset = offset.expand(*batch, 2)
+        return self.decoder.logits(latent, angle, offset, pixels)
+
+    def decode(self, content, y_onehot, angle=None, offset=None) -> torch.Tensor:
+        """Images (..., H, W) from content latents, a class, and optionally an angle
+        (radians) and offset: conditioned generation."""
+        latent = broadcast_cat(content, y_onehot)
+        batch = latent.shape[:-1]
+        if angle is not None:
+            angle = torch.as_tensor(angle, dtype=latent.dtype, device=latent.device).expand(batch)
+        if offset is not None:
+            offset = torch.as_tensor(offset, dtype=latent.dtype, device=latent.device).expand(*batch, 2)
+        if not self.decoder.invariant:
+            angle = offset = None
+        return self.decoder(latent, angle, offset).view(*batch, *self.config.image_shape)
+
+    def one_hot(self, labels: torch.Tensor) -> torch.Tensor:
+        return F.one_hot(labels, self.config.n_classes).to(torch.get_default_dtype())
+
+    def enumerated_classes(self, device=None) -> torch.Tensor:
+        """(K, 1, K): every class, on a new leftmost axis, as Pyro's enumeration does."""
+        k = self.config.n_classes
+        return torch.eye(k, device=device).unsqueeze(1)

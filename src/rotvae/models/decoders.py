@@ -1,0 +1,118 @@
+"""Decoders p(x | z, y, angle, offset) returning Bernoulli probabilities per pixel.
+
+- `mlp`: the plain decoder of ss-VAE and j-VAE, (z, y) -> every pixel; no invariance.
+- `spatial`: the papers' coordinate decoder. The pixel grid is moved into the object's
+  frame by the angle and offset latents and an MLP of (coordinate, z, y) gives each
+  pixel: work grows with batch x classes x pixels.
+- `affine`: ours. An MLP draws the object once in its own frame, then a differentiable
+  bilinear resampling (`grid_sample`) turns and shifts it: the same invariance, with the
+  MLP run once per latent instead of once per pixel.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .nets import ACTIVATIONS, mlp
+from .transforms import object_coordinates, pixel_grid
+
+DECODERS = ("mlp", "spatial", "affine")
+LOGIT_EPS = 1e-6
+
+
+class Decoder(nn.Module):
+    """Subclasses give `logits`; calling the decoder gives probabilities."""
+
+    invariant = False
+
+    def forward(self, latent, angle=None, offset=None, pixels=None):
+        return torch.sigmoid(self.logits(latent, angle, offset, pixels))
+
+
+def _flat_batch(latent: torch.Tensor) -> tuple[torch.Size, torch.Tensor]:
+    return latent.shape[:-1], latent.reshape(-1, latent.shape[-1])
+
+
+class MLPDecoder(Decoder):
+    invariant = False
+
+    def __init__(self, latent_dim, image_shape, hidden=128, layers=2, activation="tanh"):
+        super().__init__()
+        self.image_shape = tuple(image_shape)
+        n_pixels = self.image_shape[0] * self.image_shape[1]
+        self.net = mlp([latent_dim] + [hidden] * layers + [n_pixels], activation)
+
+    def logits(self, latent, angle=None, offset=None, pixels=None):
+        if angle is not None or offset is not None:
+            raise ValueError("the mlp decoder has no angle or offset; choose spatial or affine")
+        out = self.net(latent)
+        return out if pixels is None else out[..., pixels]
+
+
+class SpatialDecoder(Decoder):
+    """The coordinate decoder of the papers: Linear(2 -> h) on the moved coordinates plus
+    Linear(z + y -> h) on the latents, activation, `layers` x [Linear(h, h), activation],
+    Linear(h, 1), sigmoid."""
+
+    invariant = True
+
+    def __init__(self, latent_dim, image_shape, hidden=128, layers=2, activation="tanh"):
+        super().__init__()
+        self.image_shape = tuple(image_shape)
+        self.register_buffer("grid", pixel_grid(*self.image_shape), persistent=False)
+        self.coord_layer = nn.Linear(2, hidden)
+        self.latent_layer = nn.Linear(latent_dim, hidden, bias=False)
+        self.activation = ACTIVATIONS[activation]()
+        self.body = mlp([hidden] * (layers + 1) + [1], activation)
+
+    def logits(self, latent, angle=None, offset=None, pixels=None):
+        grid = self.grid if pixels is None else self.grid[pixels]
+        coords = object_coordinates(grid, angle, offset)  # (..., P, 2)
+        h = self.coord_layer(coords) + self.latent_layer(latent).unsqueeze(-2)
+        return self.body(self.activation(h)).squeeze(-1)
+
+
+class AffineDecoder(Decoder):
+    """Draw the object in its own frame with an MLP, then resample it at the moved
+    coordinates with bilinear `grid_sample` (zero padding: the background is dark)."""
+
+    invariant = True
+
+    def __init__(self, latent_dim, image_shape, hidden=128, layers=2, activation="tanh"):
+        super().__init__()
+        self.image_shape = tuple(image_shape)
+        h, w = self.image_shape
+        self.net = mlp([latent_dim] + [hidden] * layers + [h * w], activation)
+        self.register_buffer("grid", pixel_grid(h, w), persistent=False)
+
+    def logits(self, latent, angle=None, offset=None, pixels=None):
+        # Resample probabilities, not logits: zero padding then means "dark background".
+        return torch.logit(self.probs(latent, angle, offset, pixels), eps=LOGIT_EPS)
+
+    def probs(self, latent, angle=None, offset=None, pixels=None):
+        h, w = self.image_shape
+        batch, flat = _flat_batch(latent)
+        canvas = torch.sigmoid(self.net(flat)).view(-1, 1, h, w)
+        if angle is None and offset is None:
+            out = canvas.view(*batch, h * w)
+            return out if pixels is None else out[..., pixels]
+        grid = self.grid if pixels is None else self.grid[pixels]
+        a = None if angle is None else angle.expand(batch).reshape(-1)
+        d = None if offset is None else offset.expand(*batch, 2).reshape(-1, 2)
+        coords = object_coordinates(grid, a, d)  # (N, P, 2), y up
+        sample_at = torch.stack([coords[..., 0], -coords[..., 1]], -1).unsqueeze(1)
+        out = F.grid_sample(canvas, sample_at, mode="bilinear", padding_mode="zeros",
+                            align_corners=False)
+        return out.view(*batch, -1)
+
+    def forward(self, latent, angle=None, offset=None, pixels=None):
+        return self.probs(latent, angle, offset, pixels)
+
+
+def make_decoder(name: str, latent_dim: int, image_shape, **kwargs) -> nn.Module:
+    classes = {"mlp": MLPDecoder, "spatial": SpatialDecoder, "affine": AffineDecoder}
+    if name not in classes:
+        raise ValueError(f"decoder '{name}': expected one of {list(classes)}")
+    return classes[name](latent_dim, image_shape, **kwargs)

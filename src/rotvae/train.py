@@ -1,0 +1,286 @@
+"""Training: deterministic from one seed, resumable from a checkpoint after every epoch.
+
+Every epoch reseeds torch, NumPy, Python and Pyro from (seed, epoch), so a run killed
+after epoch k and restarted from its checkpoint draws exactly what an uninterrupted run
+draws from epoch k + 1 on, and ends with the same weights.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import __version__
+from .datasets import atomic_path
+from .evaluate import accuracy, cluster_scores
+from .models import JointVAE, ModelConfig, SSVAE, build_model
+from .seeding import derive_seed, seed_everything
+
+log = logging.getLogger("rotvae.train")
+
+
+@dataclass
+class TrainConfig:
+    """Optimisation and schedules; the papers' recipes are the defaults."""
+
+    epochs: int = 100
+    batch_size: int = 64
+    lr: float = 5e-4
+    seed: int = 0
+    # ss-models: auxiliary classification weight and the KL scale on z (linear ramp).
+    aux_weight: float = 30.0
+    kl_start: float = 1.0
+    kl_end: float = 2.0
+    kl_epochs: int = 30
+    # j-models: continuous and discrete KL weights, linear from start to end over
+    # `beta_epochs`, then constant.
+    beta_cont_start: float = 40.0
+    beta_cont_end: float = 3.0
+    beta_disc_start: float = 3.0
+    beta_disc_end: float = 3.0
+    beta_epochs: int = 50
+    # Labeled batches per epoch: 0 interleaves each labeled batch once (the recipe's
+    # natural ratio); n > 0 draws a labeled batch after every n-th unlabeled batch.
+    labeled_period: int = 0
+    # Fraction of pixels on which the likelihood is evaluated per step (1 = all): makes
+    # the spatial decoder affordable on a CPU; the estimate is rescaled to stay unbiased.
+    pixel_fraction: float = 1.0
+    device: str = "auto"
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        checks = [
+            ("epochs", self.epochs >= 1), ("batch_size", self.batch_size >= 1),
+            ("lr", self.lr > 0), ("seed", self.seed >= 0),
+            ("pixel_fraction", 0 < self.pixel_fraction <= 1),
+            ("device", self.device in ("auto", "cpu", "cuda")),
+            ("kl_epochs", self.kl_epochs >= 0), ("beta_epochs", self.beta_epochs >= 0),
+        ]
+        for key, ok in checks:
+            if not ok:
+                raise ValueError(f"training option '{key}' = {getattr(self, key)!r} is out of range")
+
+
+def ramp(start: float, end: float, epochs: int, epoch: int) -> float:
+    """Linear from `start` at epoch 0 to `end` at epoch `epochs`, then `end`."""
+    if epochs <= 0 or epoch >= epochs:
+        return end
+    return start + (end - start) * epoch / epochs
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("device 'cuda' was asked for but torch sees no CUDA device")
+    return torch.device(name)
+
+
+def flatten(images: np.ndarray, device) -> torch.Tensor:
+    return torch.as_tensor(images.reshape(len(images), -1), dtype=torch.float32, device=device)
+
+
+@dataclass
+class Data:
+    """Training and evaluation arrays. ss-models need labeled + unlabeled; j-models
+    train on `unlabeled` alone. `test_x`/`test_y` are only evaluated, never trained on."""
+
+    unlabeled: np.ndarray
+    labeled_x: np.ndarray | None = None
+    labeled_y: np.ndarray | None = None
+    test_x: np.ndarray | None = None
+    test_y: np.ndarray | None = None
+
+
+def _versions() -> dict:
+    import pyro
+
+    return {"rotvae": __version__, "torch": torch.__version__, "pyro": pyro.__version__,
+            "python": platform.python_version(), "numpy": np.__version__}
+
+
+def evaluate_model(model, data: Data, device, batch: int = 2048) -> dict:
+    """Test accuracy (ss-models) or matched accuracy, NMI and ARI (j-models)."""
+    if data.test_x is None:
+        return {}
+    model.eval()
+    predictions = []
+    with torch.no_grad():
+        for start in range(0, len(data.test_x), batch):
+            x = flatten(data.test_x[start : start + batch], device)
+            predictions.append(model.classify(x).argmax(-1).cpu().numpy())
+    model.train()
+    predicted = np.concatenate(predictions)
+    if isinstance(model, SSVAE):
+        return {"test_accuracy": accuracy(data.test_y, predicted)}
+    scores = cluster_scores(data.test_y, predicted, int(data.test_y.max()) + 1,
+                            model.config.n_classes)
+    return {"test_matched_accuracy": scores["matched_accuracy"], "test_nmi": scores["nmi"],
+            "test_ari": scores["ari"]}
+
+
+def _epoch_batches(n_unlabeled: int, n_labeled: int, batch: int, generator,
+                   labeled_period: int = 0) -> list:
+    """Shuffled unlabeled batches with labeled batches interleaved, at their natural
+    ratio or after every `labeled_period`-th unlabeled batch: ('u' or 'l', indices)."""
+    u = torch.randperm(n_unlabeled, generator=generator)
+    steps = [("u", u[i : i + batch]) for i in range(0, n_unlabeled, batch)]
+    if n_labeled and labeled_period > 0:
+        merged = []
+        for i, step in enumerate(steps):
+            merged.append(step)
+            if (i + 1) % labeled_period == 0:
+                pick = torch.randint(n_labeled, (min(batch, n_labeled),), generator=generator)
+                merged.append(("l", pick))
+        return merged
+    if n_labeled:
+        lab = torch.randperm(n_labeled, generator=generator)
+        lab_batches = [("l", lab[i : i + batch]) for i in range(0, n_labeled, batch)]
+        period = max(1, math.ceil(len(steps) / len(lab_batches)))
+        merged = []
+        for i, step in enumerate(steps):
+            if i % period == 0 and lab_batches:
+                merged.append(lab_batches.pop(0))
+            merged.append(step)
+        steps = merged + lab_batches
+    return steps
+
+
+def train(
+    kind: str,
+    data: Data,
+    model_options: dict | None = None,
+    options: TrainConfig | None = None,
+    checkpoint: str | Path | None = None,
+    threads: int | None = None,
+    progress: bool | None = None,
+    stop_after: int | None = None,
+):
+    """Train a model of `kind` (see `rotvae.models.MODEL_KINDS`); return (model, record).
+
+    `checkpoint`: a file written after every epoch and read on start, so a killed run
+    resumes. `stop_after`: end after this many epochs in this call (tests use it to
+    simulate a kill)."""
+    options = options or TrainConfig()
+    if threads:
+        torch.set_num_threads(threads)
+    device = resolve_device(options.device)
+    image_shape = tuple(data.unlabeled.shape[1:])
+    seed_everything(derive_seed(options.seed, "init"))
+    model, model_config = build_model(kind, image_shape=image_shape, **(model_options or {}))
+    model.to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=options.lr)
+    record = {"kind": kind, "model": model_config.to_dict(), "train": asdict(options),
+              "versions": _versions(), "device": str(device),
+              "threads": torch.get_num_threads(), "history": []}
+    start_epoch = 0
+    if checkpoint and Path(checkpoint).is_file():
+        state = torch.load(checkpoint, map_location=device, weights_only=True)
+        saved = json.loads(state["record"])
+        if saved["model"] != record["model"] or saved["train"] != record["train"]:
+            # Options changed since: that run is obsolete, not resumable.
+            log.warning("checkpoint %s was written with other options; starting over", checkpoint)
+        else:
+            model.load_state_dict(state["model"])
+            optimizer.load_state_dict(state["optimizer"])
+            record["history"] = saved["history"]
+            start_epoch = len(record["history"])
+            log.info("resuming from %s after epoch %d", checkpoint, start_epoch)
+
+    unlabeled = flatten(data.unlabeled, device)
+    is_ss = isinstance(model, SSVAE)
+    if is_ss:
+        if data.labeled_x is None or data.labeled_y is None:
+            raise ValueError(f"model '{kind}' is semi-supervised: it needs labeled data")
+        labeled_x = flatten(data.labeled_x, device)
+        labeled_y = torch.as_tensor(data.labeled_y, dtype=torch.long, device=device)
+    n_pixels = unlabeled.shape[1]
+    n_sub = max(1, round(options.pixel_fraction * n_pixels))
+
+    from tqdm.auto import tqdm
+
+    show = sys.stderr.isatty() if progress is None else progress
+    epochs = range(start_epoch, options.epochs)
+    if stop_after is not None:
+        epochs = range(start_epoch, min(options.epochs, start_epoch + stop_after))
+    for epoch in tqdm(epochs, disable=not show, desc=kind, unit="epoch"):
+        seed = derive_seed(options.seed, "epoch", epoch)
+        seed_everything(seed)
+        generator = torch.Generator().manual_seed(seed)
+        steps = _epoch_batches(len(unlabeled), len(labeled_y) if is_ss else 0,
+                               options.batch_size, generator, options.labeled_period)
+        kl = ramp(options.kl_start, options.kl_end, options.kl_epochs, epoch)
+        beta_cont = ramp(options.beta_cont_start, options.beta_cont_end, options.beta_epochs, epoch)
+        beta_disc = ramp(options.beta_disc_start, options.beta_disc_end, options.beta_epochs, epoch)
+        tic = time.perf_counter()
+        total, count = 0.0, 0
+        for part, idx in steps:
+            idx = idx.to(device)
+            pixels = None
+            if n_sub < n_pixels:
+                pixels = torch.randperm(n_pixels, generator=generator)[:n_sub].to(device)
+            optimizer.zero_grad(set_to_none=True)
+            if not is_ss:
+                loss = model.loss(unlabeled[idx], beta_cont, beta_disc, pixels=pixels)
+            elif part == "u":
+                loss = model.loss(unlabeled[idx], None, kl, options.aux_weight, pixels=pixels)
+            else:
+                loss = model.loss(labeled_x[idx], labeled_y[idx], kl, options.aux_weight,
+                                  pixels=pixels)
+            loss.backward()
+            optimizer.step()
+            if part == "u":
+                total += float(loss.detach())
+                count += len(idx)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        seconds = time.perf_counter() - tic
+        entry = {"epoch": epoch + 1, "loss": total / max(count, 1), "seconds": seconds,
+                 **evaluate_model(model, data, device)}
+        record["history"].append(entry)
+        metrics = " ".join(f"{k} {v:.4f}" for k, v in entry.items() if k.startswith("test_"))
+        log.info("%s epoch %d/%d loss %.2f %s %.1f s", kind, epoch + 1, options.epochs,
+                 entry["loss"], metrics, seconds)
+        if checkpoint:
+            with atomic_path(checkpoint) as tmp:
+                torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                            "record": json.dumps(record)}, tmp)
+    return model, record
+
+
+def save_model(path: str | Path, model, record: dict) -> None:
+    """`path` (.pt, the state_dict) and `path` with suffix .json (everything else)."""
+    path = Path(path)
+    history = record["history"]
+    summary = dict(record)
+    summary["seconds_per_epoch"] = (float(np.mean([h["seconds"] for h in history]))
+                                    if history else None)
+    summary["final"] = history[-1] if history else {}
+    with atomic_path(path.with_suffix(".json")) as tmp:
+        tmp.write_text(json.dumps(summary, indent=2) + "\n")
+    with atomic_path(path) as tmp:
+        torch.save(model.state_dict(), tmp)
+
+
+def load_model(path: str | Path, device: str = "cpu"):
+    """A trained model and its record, from the files `save_model` wrote."""
+    path = Path(path)
+    meta = path.with_suffix(".json")
+    if not path.is_file() or not meta.is_file():
+        raise FileNotFoundError(f"{path}: a trained model needs both {path.name} and {meta.name}")
+    record = json.loads(meta.read_text())
+    config = ModelConfig(**record["model"])
+    cls = SSVAE if record["kind"].startswith("ss") else JointVAE
+    model = cls(config)
+    model.load_state_dict(torch.load(path, map_location=device, weights_only=True))
+    model.to(device).eval()
+    return model, record
