@@ -66,3 +66,15 @@ def test_bench_data_prints_its_figures(tmp_path, repo):
     assert [row["dataset"] for row in report["datasets"]] == [
         "000_labeled_a4", "000_unlabeled_a60", "000_test_a60"]
     assert len(list((tmp_path / "w").glob("*.npz"))) == 3
+
+
+def test_bench_prints_seconds_per_step(capsys):
+    assert main(["bench", "--model", "jtrvae", "--steps", "2", "--warmup", "1",
+                 "--threads", "1", "--batch-size", "8"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["model"] == "jtrvae" and report["decoder"] == "affine"
+    assert report["device"] == "cpu" and report["batch_size"] == 8
+    assert report["seconds_per_step"] > 0
+    assert main(["bench", "--model", "ssvae", "--engine", "pyro", "--steps", "1",
+                 "--warmup", "0", "--threads", "1", "--batch-size", "4"]) == 0
+    assert json.loads(capsys.readouterr().out)["engine"] == "pyro"

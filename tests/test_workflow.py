@@ -1,5 +1,6 @@
 """The Snakemake workflow end to end, on the smoke configuration, in temporary folders."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -30,19 +31,24 @@ def smoke_runs(tmp_path_factory, tool_env):
     runs = []
     for i in range(2):
         workdir = tmp_path_factory.mktemp(f"smoke{i}")
-        snakemake(workdir, tool_env)
+        snakemake(workdir, tool_env, "all", "models")
         runs.append(workdir)
     return runs
 
 
 def test_smoke_workflow_makes_every_target(smoke_runs):
     from rotvae.config import load_config
-    from rotvae.plan import card_datasets
+    from rotvae.plan import card_datasets, trained_models
 
     results = smoke_runs[0] / "results"
     for name in card_datasets(load_config(SMOKE_CONFIG)):
         assert (results / "data" / "cards" / f"{name}.npz").stat().st_size > 0
         assert (results / "data" / "cards" / f"{name}.json").stat().st_size > 0
+    for paper, name in trained_models(load_config(SMOKE_CONFIG)):
+        record = json.loads((results / "models" / paper / f"{name}.json").read_text())
+        assert len(record["history"]) == record["train"]["epochs"]
+        assert (results / "models" / paper / f"{name}.pt").stat().st_size > 0
+    assert not list(results.glob("checkpoints/*/*.pt")), "finished runs leave no checkpoint"
     for figure in FIGURES:
         assert (results / "figures" / f"{figure}.png").read_bytes()[:4] == b"\x89PNG"
         assert (results / "figures" / f"{figure}.pdf").read_bytes()[:4] == b"%PDF"
@@ -57,8 +63,19 @@ def test_two_clean_runs_give_byte_identical_datasets(smoke_runs):
         assert path.read_bytes() == twin.read_bytes(), path.name
 
 
+def test_two_clean_runs_train_identical_models(smoke_runs):
+    import torch
+
+    first = sorted((smoke_runs[0] / "results" / "models").rglob("*.pt"))
+    assert first
+    for path in first:
+        a = torch.load(path, weights_only=True)
+        b = torch.load(smoke_runs[1] / path.relative_to(smoke_runs[0]), weights_only=True)
+        assert all(torch.equal(a[k], b[k]) for k in a), path.name
+
+
 def test_second_run_has_nothing_to_do(smoke_runs, tool_env):
-    result = snakemake(smoke_runs[0], tool_env, "--dry-run")
+    result = snakemake(smoke_runs[0], tool_env, "all", "models", "--dry-run")
     assert "Nothing to be done" in result.stdout + result.stderr
 
 

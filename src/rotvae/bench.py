@@ -11,7 +11,7 @@ import time
 import torch
 
 from .models import build_model
-from .train import resolve_device
+from .train import make_optimizer, resolve_device
 
 BENCH_MODELS = ("ssvae", "ssrvae", "jvae", "jtrvae")
 
@@ -46,7 +46,7 @@ def time_steps(
     model.to(dev)
     x = torch.rand(batch_size, image_shape[0] * image_shape[1], device=dev)
     if engine == "torch":
-        optimizer = torch.optim.Adam(model.parameters(), lr=5e-4)
+        optimizer = make_optimizer(model, 5e-4)
 
         def step():
             optimizer.zero_grad(set_to_none=True)

@@ -69,9 +69,25 @@ class SpatialDecoder(Decoder):
 
     def logits(self, latent, angle=None, offset=None, pixels=None):
         grid = self.grid if pixels is None else self.grid[pixels]
-        coords = object_coordinates(grid, angle, offset)  # (..., P, 2)
-        h = self.coord_layer(coords) + self.latent_layer(latent).unsqueeze(-2)
-        return self.body(self.activation(h)).squeeze(-1)
+        batch, flat = _flat_batch(latent)
+        n = flat.shape[0]
+        # First layer, folded: W R(-phi) (p - d) + b + V latent = M p + c with
+        # M = W R(-phi) and c = b - M d + V latent, so one batched matmul over the shared
+        # grid replaces building every moved coordinate.
+        weight = self.coord_layer.weight.expand(n, -1, -1)  # (N, h, 2)
+        if angle is not None:
+            a = angle.expand(batch).reshape(n)
+            cos, sin = torch.cos(a)[:, None, None], torch.sin(a)[:, None, None]
+            # R(-phi) = [[cos, sin], [-sin, cos]]; M = W @ R(-phi)
+            w0, w1 = weight[..., :1], weight[..., 1:]
+            weight = torch.cat([w0 * cos - w1 * sin, w0 * sin + w1 * cos], -1)
+        bias = self.coord_layer.bias + self.latent_layer(flat)  # (N, h)
+        if offset is not None:
+            d = offset.expand(*batch, 2).reshape(n, 2, 1)
+            bias = bias - torch.bmm(weight, d).squeeze(-1)
+        h = torch.baddbmm(bias.unsqueeze(1), grid.expand(n, -1, -1), weight.transpose(1, 2))
+        out = self.body(self.activation(h.reshape(-1, h.shape[-1])))
+        return out.view(*batch, grid.shape[0])
 
 
 class AffineDecoder(Decoder):
