@@ -27,6 +27,7 @@ def time_steps(
     engine: str = "torch",
     image_shape: tuple[int, int] = (48, 48),
     seed: int = 0,
+    compile: bool = False,
 ) -> dict:
     """Seconds per training step of `kind` (with `decoder`, default the kind's own) on
     random images. engine 'torch' runs the model's fused `loss`; 'pyro' runs Pyro's SVI
@@ -45,13 +46,20 @@ def time_steps(
     model, config = build_model(kind, **overrides)
     model.to(dev)
     x = torch.rand(batch_size, image_shape[0] * image_shape[1], device=dev)
+    compile_seconds = 0.0
     if engine == "torch":
         optimizer = make_optimizer(model, 5e-4)
+        loss_fn = torch.compile(model.loss) if compile else model.loss
 
         def step():
             optimizer.zero_grad(set_to_none=True)
-            model.loss(x).backward()
+            loss_fn(x).backward()
             optimizer.step()
+
+        if compile:  # the first call compiles: timed apart, not as a step
+            tic = time.perf_counter()
+            step()
+            compile_seconds = time.perf_counter() - tic
     else:
         import pyro
         from pyro.infer import SVI, TraceEnum_ELBO
@@ -76,5 +84,6 @@ def time_steps(
     return {
         "model": kind, "decoder": config.decoder, "engine": engine, "device": str(dev),
         "batch_size": batch_size, "image_shape": list(image_shape), "steps": steps,
-        "threads": torch.get_num_threads(), "seconds_per_step": seconds,
+        "threads": torch.get_num_threads(), "compiled": compile,
+        "compile_seconds": compile_seconds, "seconds_per_step": seconds,
     }

@@ -79,11 +79,16 @@ def max_glyph_radius(
 
 
 def _font_path() -> str:
-    from matplotlib import font_manager
+    """DejaVu Sans as matplotlib ships it. Looked up by path rather than through
+    matplotlib's font manager, whose font cache costs a second at every start."""
+    import os
 
-    path = font_manager.findfont(
-        font_manager.FontProperties(family="DejaVu Sans"), fallback_to_default=False
-    )
+    import matplotlib
+
+    path = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{path}: matplotlib's DejaVu Sans font is missing; "
+                                "the suit glyphs are drawn from it")
     return path
 
 

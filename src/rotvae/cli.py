@@ -261,6 +261,7 @@ def _add_bench(sub):
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu")
+    p.add_argument("--compile", action="store_true", help="torch.compile the loss first")
     p.set_defaults(func=cmd_bench)
 
 
@@ -270,7 +271,8 @@ def cmd_bench(args) -> int:
     if args.steps < 1 or args.batch_size < 1:
         raise UsageError("--steps and --batch-size must be >= 1")
     print(json.dumps(time_steps(args.model, args.decoder, args.batch_size, args.steps,
-                                args.warmup, args.threads, args.device, args.engine)))
+                                args.warmup, args.threads, args.device, args.engine,
+                                compile=args.compile)))
     return 0
 
 

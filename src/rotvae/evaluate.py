@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from sklearn.metrics import adjusted_rand_score, confusion_matrix, normalized_mutual_info_score
+
+# scipy and scikit-learn are imported where used: a training job should not pay for
+# loading them at start-up before its first epoch.
 
 
 def accuracy(true: np.ndarray, predicted: np.ndarray) -> float:
@@ -14,6 +15,8 @@ def accuracy(true: np.ndarray, predicted: np.ndarray) -> float:
 
 def normalized_confusion(true, predicted, n_classes: int) -> np.ndarray:
     """Rows: true class; columns: predicted; each row sums to 1 (or 0 if absent)."""
+    from sklearn.metrics import confusion_matrix
+
     counts = confusion_matrix(true, predicted, labels=np.arange(n_classes)).astype(float)
     totals = counts.sum(1, keepdims=True)
     return np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
@@ -22,6 +25,8 @@ def normalized_confusion(true, predicted, n_classes: int) -> np.ndarray:
 def match_clusters(true, clusters, n_classes: int, n_clusters: int | None = None) -> np.ndarray:
     """The cluster -> class map that maximises agreement (Hungarian algorithm); clusters
     left without a class (more clusters than classes) map to -1."""
+    from scipy.optimize import linear_sum_assignment
+
     n_clusters = n_classes if n_clusters is None else n_clusters
     counts = np.zeros((n_clusters, n_classes))
     np.add.at(counts, (np.asarray(clusters), np.asarray(true)), 1)
@@ -33,6 +38,8 @@ def match_clusters(true, clusters, n_classes: int, n_clusters: int | None = None
 
 def cluster_scores(true, clusters, n_classes: int, n_clusters: int | None = None) -> dict:
     """Matched accuracy, NMI and ARI of an unsupervised clustering against true labels."""
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
     mapping = match_clusters(true, clusters, n_classes, n_clusters)
     matched = mapping[np.asarray(clusters)]
     return {

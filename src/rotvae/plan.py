@@ -123,6 +123,7 @@ def train_arguments(config: dict, paper: str, model: str, replicate: int) -> lis
     invariant = model in ("ssrvae", "jtrvae")
     options = dict(training["ss"] if paper == "000" else training["joint"])
     options["pixel_fraction"] = training["pixel_fraction"] if invariant else 1.0
+    options["compile"] = training["compile"]
     return [
         "--model", model,
         "--decoder", training["decoder"] if invariant else "mlp",

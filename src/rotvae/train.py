@@ -57,6 +57,9 @@ class TrainConfig:
     # the spatial decoder affordable on a CPU; the estimate is rescaled to stay unbiased.
     pixel_fraction: float = 1.0
     device: str = "auto"
+    # torch.compile the loss: fuses its elementwise work into a few generated kernels
+    # (needs a C++ compiler; costs tens of seconds of compiling per shape at the start).
+    compile: bool = False
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -217,6 +220,7 @@ def train(
         labeled_y = torch.as_tensor(data.labeled_y, dtype=torch.long, device=device)
     n_pixels = unlabeled.shape[1]
     n_sub = max(1, round(options.pixel_fraction * n_pixels))
+    loss_fn = torch.compile(model.loss) if options.compile else model.loss
 
     from tqdm.auto import tqdm
 
@@ -242,12 +246,12 @@ def train(
                 pixels = torch.randperm(n_pixels, generator=generator)[:n_sub].to(device)
             optimizer.zero_grad(set_to_none=True)
             if not is_ss:
-                loss = model.loss(unlabeled[idx], beta_cont, beta_disc, pixels=pixels)
+                loss = loss_fn(unlabeled[idx], beta_cont, beta_disc, pixels=pixels)
             elif part == "u":
-                loss = model.loss(unlabeled[idx], None, kl, options.aux_weight, pixels=pixels)
+                loss = loss_fn(unlabeled[idx], None, kl, options.aux_weight, pixels=pixels)
             else:
-                loss = model.loss(labeled_x[idx], labeled_y[idx], kl, options.aux_weight,
-                                  pixels=pixels)
+                loss = loss_fn(labeled_x[idx], labeled_y[idx], kl, options.aux_weight,
+                               pixels=pixels)
             loss.backward()
             optimizer.step()
             if part == "u":
