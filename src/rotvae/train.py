@@ -13,7 +13,7 @@ import math
 import platform
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +60,6 @@ class TrainConfig:
     # torch.compile the loss: fuses its elementwise work into a few generated kernels
     # (needs a C++ compiler; costs tens of seconds of compiling per shape at the start).
     compile: bool = False
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
         checks = [

@@ -3,7 +3,7 @@ then the angle and offset latents that the invariances add), decoding, the likel
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F
@@ -32,7 +32,6 @@ class ModelConfig:
     activation: str = "tanh"
     angle_prior: float = 1.0  # radians: the angle latent is N(0, 1) times this
     offset_prior: float = 0.1  # normalised units: the offset latents are N(0, 1) times this
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.image_shape = tuple(self.image_shape)
@@ -43,9 +42,6 @@ class ModelConfig:
             raise ValueError(f"decoder '{self.decoder}': expected one of {DECODERS}")
         if self.invariances and self.decoder == "mlp":
             raise ValueError("invariances need the spatial or affine decoder, not mlp")
-        if not self.invariances and self.decoder != "mlp":
-            # A spatial/affine decoder with no invariance is allowed; it simply never moves.
-            pass
 
     def to_dict(self) -> dict:
         d = asdict(self)
