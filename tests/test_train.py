@@ -105,3 +105,25 @@ def test_train_verb_writes_model_and_rejects_bad_input(tmp_path, capsys):
                  "--out", str(bad)]) == 2
     assert "'epochs'" in capsys.readouterr().err
     assert not bad.exists()
+
+
+def test_cuda_without_a_gpu_is_a_clear_error():
+    from rotvae.train import resolve_device
+
+    assert resolve_device("cpu").type == "cpu"
+    assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="no CUDA device"):
+            resolve_device("cuda")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+@pytest.mark.parametrize("kind, decoder", [("ssrvae", "affine"), ("ssrvae", "spatial"),
+                                           ("jtrvae", "affine")])
+def test_training_on_cuda(kind, decoder):
+    images, labels = toy_data(10)
+    data = Data(images, images[:8], labels[:8], images, labels)
+    model, record = train(kind, data, {**TINY, "decoder": decoder},
+                          TrainConfig(epochs=1, device="cuda"), progress=False)
+    assert record["device"].startswith("cuda")
+    assert next(model.parameters()).is_cuda
