@@ -37,7 +37,7 @@ class TrainConfig:
     lr: float = 5e-4
     seed: int = 0
     # ss-models: auxiliary classification weight and the KL scale on z (linear ramp).
-    aux_weight: float = 30.0
+    aux_weight: float = 50.0
     kl_start: float = 1.0
     kl_end: float = 2.0
     kl_epochs: int = 30
