@@ -11,7 +11,13 @@ from conftest import REPO, SMOKE_CONFIG
 
 pytestmark = pytest.mark.workflow
 
-FIGURES = ["000_fig2_cards_examples", "001_fig1_cards_examples"]
+FIGURES = [
+    "000_fig2_cards_examples", "000_fig3a_accuracy_vs_angle", "000_fig3b_traversal_ssvae",
+    "000_fig3c_traversal_ssrvae", "000_fig4a_accuracy_shear_angle",
+    "000_fig4b_confusion_s23_a60", "000_fig4c_confusion_s30_a100",
+    "000_fig4d_corruption_examples", "000_fig4e_accuracy_vs_noise",
+    "000_fig4f_accuracy_contamination", "000_figS3_trees", "001_fig1_cards_examples",
+]
 
 
 def snakemake(workdir: Path, env: dict, *args: str, configfile: Path = SMOKE_CONFIG, check=True):
@@ -53,6 +59,88 @@ def test_smoke_workflow_makes_every_target(smoke_runs):
         assert (results / "figures" / f"{figure}.png").read_bytes()[:4] == b"\x89PNG"
         assert (results / "figures" / f"{figure}.pdf").read_bytes()[:4] == b"%PDF"
     assert not list(results.rglob("*.part")), "no temporary files are left behind"
+
+
+def expected_tables(config: dict) -> dict:
+    """Each paper-000 table of the smoke run: its columns and its number of rows."""
+    p0, seeds = config["paper000"], len(config["training"]["seeds"])
+    k, angles = len(config["cards"]["classes"]), len(p0["angles"])
+    grid = p0["distortion_grid"]
+    cont = p0["contamination"]
+    traversal = k * config["training"]["model"]["latent_dim"] * p0["traversal_steps"]
+    return {
+        "000_fig3a_accuracy_vs_angle": (["model", "angle", "seed", "accuracy"],
+                                        len(p0["models"]) * angles * seeds),
+        "000_figS3_trees": (["method", "training", "angle", "seed", "accuracy"],
+                            len(p0["trees"]["methods"]) * 2 * angles * seeds),
+        "000_fig3b_traversal_ssvae": (["class", "latent", "column", "z"], traversal),
+        "000_fig3c_traversal_ssrvae": (["class", "latent", "column", "z"], traversal),
+        "000_fig4a_accuracy_shear_angle": (["model", "seed", "shear", "angle", "accuracy"],
+                                           grid["shear"]["num"] * grid["angle"]["num"] * seeds),
+        "000_fig4bc_confusion": (["model", "seed", "shear", "angle", "true", "predicted",
+                                  "fraction"], len(p0["confusion"]) * seeds * k * k),
+        "000_fig4d_corruption_examples": (["label", "noise", "density", "intensity"],
+                                          1 + len(p0["corruption_examples"]["noise"])
+                                          + len(p0["corruption_examples"]["contamination"])),
+        "000_fig4e_accuracy_vs_noise": (["model", "seed", "noise", "accuracy"],
+                                        p0["noise"]["num"] * seeds),
+        "000_fig4f_accuracy_contamination": (["model", "seed", "intensity", "density",
+                                              "accuracy"],
+                                             cont["intensity"]["num"] * cont["density"]["num"]
+                                             * seeds),
+    }
+
+
+def test_smoke_tables_have_their_columns_and_rows(smoke_runs):
+    import pandas as pd
+
+    from rotvae.config import load_config
+
+    tables = smoke_runs[0] / "results" / "tables"
+    for name, (columns, rows) in expected_tables(load_config(SMOKE_CONFIG)).items():
+        table = pd.read_csv(tables / f"{name}.csv")
+        assert set(columns) <= set(table.columns), (name, list(table.columns))
+        assert len(table) == rows, (name, len(table), rows)
+        assert table.notna().all().all(), name
+        for column in ("accuracy", "fraction"):
+            if column in table:
+                assert table[column].between(0, 1).all(), (name, column)
+    confusion = pd.read_csv(tables / "000_fig4bc_confusion.csv")
+    sums = confusion.groupby(["seed", "shear", "angle", "true"])["fraction"].sum()
+    assert ((sums - 1).abs() < 1e-9).all(), "each confusion row sums to 1"
+
+
+def jobs_planned(workdir: Path, env: dict, *args: str) -> set[str]:
+    """The rules a dry run would execute (besides `all`)."""
+    result = snakemake(workdir, env, "all", "models", "--dry-run", "--quiet", "rules", *args)
+    out = result.stdout + result.stderr
+    return {line.split()[0] for line in out.splitlines()
+            if line.strip() and line.split()[-1].isdigit() and line.split()[0] not in
+            ("job", "total", "all")}
+
+
+def test_editing_a_figure_script_redraws_that_figure_only(smoke_runs, tool_env):
+    import os
+
+    script = REPO / "workflow" / "scripts" / "plot_noise.py"
+    stat = script.stat()
+    try:
+        os.utime(script, None)  # as an edit would
+        planned = jobs_planned(smoke_runs[1], tool_env)
+    finally:
+        os.utime(script, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert planned == {"plot_noise"}
+
+
+def test_changing_the_noise_grid_reevaluates_without_retraining(smoke_runs, tool_env, tmp_path):
+    import yaml
+
+    plan = yaml.safe_load(SMOKE_CONFIG.read_text())
+    plan["paper000"]["noise"] = {"log10_start": -1, "log10_stop": 0, "num": 2}
+    config = tmp_path / "noise.yaml"
+    config.write_text(yaml.safe_dump(plan))
+    planned = jobs_planned(smoke_runs[1], tool_env, "--configfile", str(config))
+    assert planned == {"table_grid", "plot_noise"}
 
 
 def test_two_clean_runs_give_byte_identical_datasets(smoke_runs):

@@ -56,3 +56,91 @@ def plot_card_examples(panels: list[tuple[str, dict]], per_class: int = 4):
                     ax.set_ylabel(CLASS_NAMES[cls], fontsize=8)
         axes[0, p * per_class].set_title(title, fontsize=9, loc="left")
     return fig
+
+
+# --- helpers the figure scripts share ---------------------------------------------------
+
+MODEL_LABELS = {"ssvae": "ss-VAE", "ssrvae": "ss-rVAE", "jvae": "j-VAE", "jtrvae": "j-trVAE",
+                "decision_tree": "decision tree", "random_forest": "random forest",
+                "xgboost": "XGBoost"}
+
+
+def shear_percent(shear_degrees):
+    """The papers' shear unit: degrees * 100 / 64."""
+    return np.asarray(shear_degrees) * 100.0 / 64.0
+
+
+def mean_spread(table, by: list[str], value: str = "accuracy"):
+    """Mean, standard deviation and count of `value` over the rows of each `by` group
+    (the training seeds): a tidy frame with columns by + mean, std, n."""
+    grouped = table.groupby(by, sort=True)[value]
+    out = grouped.agg(["mean", "std", "count"]).reset_index()
+    return out.rename(columns={"count": "n"}).fillna({"std": 0.0})
+
+
+def line_with_band(ax, x, mean, std, label, **style):
+    """A mean line with a shaded ± one standard deviation band (the seeds' spread)."""
+    line, = ax.plot(x, mean, marker="o", ms=3, label=label, **style)
+    ax.fill_between(x, np.asarray(mean) - std, np.asarray(mean) + std, alpha=0.2,
+                    color=line.get_color(), lw=0)
+    return line
+
+
+def heatmap(ax, grid, x_labels, y_labels, x_title, y_title, vmin=0.0, vmax=1.0, fmt=".2f",
+            annotate=True, cmap="viridis"):
+    """`grid` (rows: y, columns: x) drawn with seaborn, values written in the cells."""
+    import seaborn as sns
+
+    sns.heatmap(grid, ax=ax, vmin=vmin, vmax=vmax, cmap=cmap, annot=annotate, fmt=fmt,
+                annot_kws={"fontsize": 6}, xticklabels=x_labels, yticklabels=y_labels,
+                cbar_kws={"label": "accuracy"})
+    ax.set_xlabel(x_title)
+    ax.set_ylabel(y_title)
+    ax.invert_yaxis()
+    return ax
+
+
+def image_grid(images, row_labels=None, col_labels=None, cell: float = 0.9, title=None):
+    """(rows, cols, H, W) images as a grid of axes without ticks."""
+    images = np.asarray(images)
+    rows, cols = images.shape[:2]
+    fig, axes = plt.subplots(rows, cols, figsize=(cell * cols + 0.6, cell * rows + 0.5),
+                             squeeze=False, gridspec_kw={"wspace": 0.04, "hspace": 0.04})
+    for r in range(rows):
+        for c in range(cols):
+            ax = axes[r, c]
+            ax.imshow(images[r, c], cmap="gray", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c == 0 and row_labels is not None:
+                ax.set_ylabel(row_labels[r], fontsize=8)
+            if r == rows - 1 and col_labels is not None:
+                ax.set_xlabel(col_labels[c], fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    return fig
+
+
+def latent_traversal(model, steps: int = 8, angle: float = 0.0):
+    """Class-conditioned traversals: images (classes, latents * steps, H, W), each
+    continuous latent swept through Gaussian quantiles with the others at 0, drawn
+    upright and centred; plus the tidy rows (class, latent, column, z) behind them."""
+    import torch
+
+    k, d = model.config.n_classes, model.config.latent_dim
+    quantiles = torch.distributions.Normal(0.0, 1.0).icdf(
+        torch.linspace(0.5 / steps, 1 - 0.5 / steps, steps))
+    images, rows = [], []
+    with torch.no_grad():
+        for cls in range(k):
+            onehot = torch.nn.functional.one_hot(torch.tensor(cls), k).float()
+            row = []
+            for j in range(d):
+                content = torch.zeros(steps, d)
+                content[:, j] = quantiles
+                row.append(model.decode(content, onehot.expand(steps, k), angle=angle,
+                                        offset=torch.zeros(2)).numpy())
+                rows += [{"class": cls, "latent": j, "column": c, "z": float(q)}
+                         for c, q in enumerate(quantiles)]
+            images.append(np.concatenate(row))
+    return np.stack(images), rows

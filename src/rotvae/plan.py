@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
+
 from .cards import CardSpec
 from .config import ConfigError
 from .seeding import derive_seed
@@ -133,3 +135,66 @@ def train_arguments(config: dict, paper: str, model: str, replicate: int) -> lis
         "--seed", str(derive_seed(config["seed"], "train", replicate)),
         "--device", config["device"],
     ]
+
+
+# --- evaluation grids (paper 000, Figs. 4a-f) -------------------------------------------
+
+GRIDS = ("distortion", "noise", "contamination", "confusion")
+
+
+def linspace(spec: dict) -> list[float]:
+    return [float(v) for v in np.linspace(spec["start"], spec["stop"], spec["num"])]
+
+
+def evaluation_cells(config: dict, grid: str) -> list[dict]:
+    """The cells of evaluation grid `grid`: each a dict of its coordinates plus `spec`,
+    the `CardSpec` (as a dict) of the images it is scored on. The images are regenerated
+    from the spec wherever they are needed; one seed per grid, so every cell moves or
+    corrupts the same underlying cards and every model sees the same images."""
+    if grid not in GRIDS:
+        raise ConfigError(f"evaluation grid '{grid}': expected one of {GRIDS}")
+    p0 = config["paper000"]
+    base = {
+        "classes": tuple(config["cards"]["classes"]),
+        "glyph_radius": config["cards"]["glyph_radius"],
+        "scale": tuple(p0["scale"]),
+        "translate": p0["test"]["translate"],
+        "per_class": p0["test"]["per_class"],
+        "shear": p0["shear"],
+        "angle": p0["reference_angle"],
+        "seed": derive_seed(config["seed"], "evaluate", grid),
+    }
+    cells = []
+    if grid == "distortion":
+        g = p0["distortion_grid"]
+        for shear in linspace(g["shear"]):
+            for angle in linspace(g["angle"]):
+                spec = dict(base, shear=shear, angle=angle, per_class=g["per_class"])
+                cells.append({"shear": shear, "angle": angle, "spec": spec})
+    elif grid == "noise":
+        n = p0["noise"]
+        for sigma in np.logspace(n["log10_start"], n["log10_stop"], n["num"]):
+            cells.append({"noise": float(sigma), "spec": dict(base, noise=float(sigma))})
+    elif grid == "contamination":
+        c = p0["contamination"]
+        for intensity in linspace(c["intensity"]):
+            for density in linspace(c["density"]):
+                spec = dict(base, contamination_intensity=intensity,
+                            contamination_density=density)
+                cells.append({"intensity": intensity, "density": density, "spec": spec})
+    else:
+        for item in p0["confusion"]:
+            spec = dict(base, shear=float(item["shear"]), angle=float(item["angle"]))
+            cells.append({"shear": float(item["shear"]), "angle": float(item["angle"]),
+                          "spec": spec})
+    for cell in cells:  # validate now: a bad grid fails before any job starts
+        CardSpec(**cell["spec"])
+        cell["spec"]["scale"] = list(cell["spec"]["scale"])
+        cell["spec"]["classes"] = list(cell["spec"]["classes"])
+    return cells
+
+
+def reference_models(config: dict, model: str) -> list[str]:
+    """Names of the `model` runs (one per training seed) at the reference angle."""
+    angle = config["paper000"]["reference_angle"]
+    return [model_name(model, angle, r) for r in config["training"]["seeds"]]

@@ -60,6 +60,10 @@ class TrainConfig:
     # torch.compile the loss: fuses its elementwise work into a few generated kernels
     # (needs a C++ compiler; costs tens of seconds of compiling per shape at the start).
     compile: bool = False
+    # Learning-rate decay: constant `lr` until the last `lr_decay_epochs` epochs, then a
+    # cosine down to `lr * lr_end_factor` at the last epoch (0 epochs: constant).
+    lr_decay_epochs: int = 0
+    lr_end_factor: float = 0.05
 
     def __post_init__(self):
         checks = [
@@ -68,6 +72,8 @@ class TrainConfig:
             ("pixel_fraction", 0 < self.pixel_fraction <= 1),
             ("device", self.device in ("auto", "cpu", "cuda")),
             ("kl_epochs", self.kl_epochs >= 0), ("beta_epochs", self.beta_epochs >= 0),
+            ("lr_decay_epochs", 0 <= self.lr_decay_epochs <= self.epochs),
+            ("lr_end_factor", 0 < self.lr_end_factor <= 1),
         ]
         for key, ok in checks:
             if not ok:
@@ -79,6 +85,18 @@ def ramp(start: float, end: float, epochs: int, epoch: int) -> float:
     if epochs <= 0 or epoch >= epochs:
         return end
     return start + (end - start) * epoch / epochs
+
+
+def learning_rate(options: "TrainConfig", epoch: int) -> float:
+    """The learning rate of 0-based `epoch`: `lr`, then a cosine over the last
+    `lr_decay_epochs` epochs ending at `lr * lr_end_factor` in the final epoch."""
+    decay = options.lr_decay_epochs
+    first = options.epochs - decay
+    if decay == 0 or epoch < first:
+        return options.lr
+    progress = (epoch - first + 1) / decay
+    factor = options.lr_end_factor + (1 - options.lr_end_factor) * 0.5 * (1 + math.cos(math.pi * progress))
+    return options.lr * factor
 
 
 def resolve_device(name: str) -> torch.device:
@@ -236,6 +254,8 @@ def train(
         kl = ramp(options.kl_start, options.kl_end, options.kl_epochs, epoch)
         beta_cont = ramp(options.beta_cont_start, options.beta_cont_end, options.beta_epochs, epoch)
         beta_disc = ramp(options.beta_disc_start, options.beta_disc_end, options.beta_epochs, epoch)
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(options, epoch)
         tic = time.perf_counter()
         total, count = 0.0, 0
         for part, idx in steps:

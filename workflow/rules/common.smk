@@ -5,12 +5,17 @@ import shlex
 from snakemake.exceptions import WorkflowError
 
 from rotvae.config import ConfigError, validate_config
+from rotvae.figures import shear_percent
+from rotvae.seeding import derive_seed
 from rotvae.plan import (
     JOINT_MODELS,
     NAME_CONSTRAINT,
     SS_MODELS,
     card_datasets,
     card_spec,
+    evaluation_cells,
+    model_name,
+    reference_models,
     spec_arguments,
     train_arguments,
     trained_models,
@@ -28,8 +33,12 @@ DATA = "results/data/cards"
 FIGURES = "results/figures"
 LOGS = "results/logs"
 MODELS = "results/models"
+TABLES = "results/tables"
 CHECKPOINTS = "results/checkpoints"
 CONDA_ENV = "../../envs/rotvae.yaml"
+# Figure rules list their plotting script as an input, so editing a figure's code redraws
+# that figure only (Snakemake does not track `script:` files by itself).
+SCRIPTS = f"{workflow.basedir}/workflow/scripts"
 
 
 wildcard_constraints:
@@ -59,12 +68,74 @@ def card_memory_mb(wildcards):
     return 500 + n * 48 * 48 * 4 * 6 // 2**20
 
 
+SS_PANELS = {"ssvae": "b", "ssrvae": "c"}  # Fig. 3b, 3c
+
+
+def confusion_figures():
+    """Fig. 4b, 4c, ...: one panel letter and name per configured confusion cell."""
+    names = {}
+    for i, cell in enumerate(config["paper000"]["confusion"]):
+        panel = chr(ord("b") + i)
+        names[panel] = (
+            f"000_fig4{panel}_confusion_s{shear_percent(cell['shear']):.0f}"
+            f"_a{cell['angle']:g}"
+        )
+    return names
+
+
+def confusion_cell(panel):
+    return config["paper000"]["confusion"][ord(panel) - ord("b")]
+
+
+def paper000_figures():
+    p0 = config["paper000"]
+    names = ["000_fig2_cards_examples", "000_fig4d_corruption_examples"]
+    names += [f"000_fig3{SS_PANELS[m]}_traversal_{m}" for m in p0["models"]]
+    if "ssrvae" in p0["models"]:
+        names += ["000_fig4a_accuracy_shear_angle", "000_fig4e_accuracy_vs_noise"]
+        names += ["000_fig4f_accuracy_contamination", *confusion_figures().values()]
+    names += ["000_fig3a_accuracy_vs_angle"]
+    if p0["trees"]["methods"]:
+        names += ["000_figS3_trees"]
+    return names
+
+
 def all_targets():
-    p0, p1 = config["paper000"], config["paper001"]
     targets = [f"{DATA}/{name}.npz" for name in card_datasets(config)]
     targets += expand(
         f"{FIGURES}/{{fig}}.{{ext}}",
-        fig=["000_fig2_cards_examples", "001_fig1_cards_examples"],
+        fig=paper000_figures() + ["001_fig1_cards_examples"],
         ext=["png", "pdf"],
     )
     return targets
+
+
+P0 = config["paper000"]
+TABLE_OF_GRID = {
+    "distortion": "000_fig4a_accuracy_shear_angle",
+    "confusion": "000_fig4bc_confusion",
+    "noise": "000_fig4e_accuracy_vs_noise",
+    "contamination": "000_fig4f_accuracy_contamination",
+}
+
+
+def ss_model_keys():
+    """(model, angle, training seed) of every ss-model of the plan, in a stable order."""
+    return [
+        (model, angle, replicate)
+        for model in P0["models"]
+        for angle in P0["angles"]
+        for replicate in config["training"]["seeds"]
+    ]
+
+
+def figure_outputs(name, caption, subcategory, category="Paper 000"):
+    """PNG (in the report, with caption workflow/report/`caption`.rst) and PDF of
+    figure `name`."""
+    png = report(
+        f"{FIGURES}/{name}.png",
+        caption=f"../report/{caption}.rst",
+        category=category,
+        subcategory=subcategory,
+    )
+    return [png, f"{FIGURES}/{name}.pdf"]

@@ -55,3 +55,193 @@ rule plot_cards_examples_001:
     shell:
         "rotvae plot-examples --data {input} --titles {params.titles:q} "
         "--out {output.png} {output.pdf} > {log} 2>&1"
+
+
+rule plot_accuracy_vs_angle:
+    input:
+        code=f"{SCRIPTS}/plot_accuracy_vs_angle.py",
+        table=f"{TABLES}/000_fig3a_accuracy_vs_angle.csv",
+    output:
+        figure_outputs(
+            "000_fig3a_accuracy_vs_angle", "000_fig3a_accuracy_vs_angle", "Fig. 3a"
+        ),
+    log:
+        f"{LOGS}/plot/000_fig3a_accuracy_vs_angle.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/plot_accuracy_vs_angle.py"
+
+
+rule plot_traversal:
+    input:
+        code=f"{SCRIPTS}/plot_traversal.py",
+        model=lambda w: f"{MODELS}/000/{reference_models(config, w.model)[0]}.pt",
+    output:
+        figures=figure_outputs(
+            "000_fig3{panel}_traversal_{model}", "000_fig3_traversal", "Fig. 3b/c"
+        ),
+        table=f"{TABLES}/000_fig3{{panel}}_traversal_{{model}}.csv",
+    log:
+        f"{LOGS}/plot/000_fig3{{panel}}_traversal_{{model}}.log",
+    wildcard_constraints:
+        panel="[bc]",
+        model="|".join(SS_MODELS),
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        model=lambda w: w.model,
+        angle=P0["reference_angle"],
+        steps=P0["traversal_steps"],
+        classes=config["cards"]["classes"],
+    script:
+        "../scripts/plot_traversal.py"
+
+
+rule plot_distortion:
+    input:
+        code=f"{SCRIPTS}/plot_heatmap_distortion.py",
+        table=f"{TABLES}/000_fig4a_accuracy_shear_angle.csv",
+    output:
+        figure_outputs(
+            "000_fig4a_accuracy_shear_angle",
+            "000_fig4a_accuracy_shear_angle",
+            "Fig. 4a",
+        ),
+    log:
+        f"{LOGS}/plot/000_fig4a_accuracy_shear_angle.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        angle=P0["reference_angle"],
+    script:
+        "../scripts/plot_heatmap_distortion.py"
+
+
+rule plot_confusion:
+    input:
+        code=f"{SCRIPTS}/plot_confusion.py",
+        table=f"{TABLES}/000_fig4bc_confusion.csv",
+    output:
+        figure_outputs(
+            "000_fig4{panel}_confusion_{cell}", "000_fig4_confusion", "Fig. 4b/c"
+        ),
+    log:
+        f"{LOGS}/plot/000_fig4{{panel}}_confusion_{{cell}}.log",
+    wildcard_constraints:
+        panel="[a-z]",
+        cell=r"s[0-9]+_a[0-9.]+",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        shear=lambda w: confusion_cell(w.panel)["shear"],
+        angle=lambda w: confusion_cell(w.panel)["angle"],
+        classes=config["cards"]["classes"],
+    script:
+        "../scripts/plot_confusion.py"
+
+
+rule plot_corruption_examples:
+    input:
+        code=f"{SCRIPTS}/plot_corruption_examples.py",
+    output:
+        figures=figure_outputs(
+            "000_fig4d_corruption_examples", "000_fig4d_corruption_examples", "Fig. 4d"
+        ),
+        table=f"{TABLES}/000_fig4d_corruption_examples.csv",
+    log:
+        f"{LOGS}/plot/000_fig4d_corruption_examples.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        spec=evaluation_cells(config, "noise")[0]["spec"]
+        | {"noise": 0.0, "per_class": 1},
+        noise=P0["corruption_examples"]["noise"],
+        contamination=P0["corruption_examples"]["contamination"],
+    script:
+        "../scripts/plot_corruption_examples.py"
+
+
+rule plot_noise:
+    input:
+        code=f"{SCRIPTS}/plot_noise.py",
+        table=f"{TABLES}/000_fig4e_accuracy_vs_noise.csv",
+    output:
+        figure_outputs(
+            "000_fig4e_accuracy_vs_noise", "000_fig4e_accuracy_vs_noise", "Fig. 4e"
+        ),
+    log:
+        f"{LOGS}/plot/000_fig4e_accuracy_vs_noise.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        angle=P0["reference_angle"],
+    script:
+        "../scripts/plot_noise.py"
+
+
+rule plot_contamination:
+    input:
+        code=f"{SCRIPTS}/plot_heatmap_contamination.py",
+        table=f"{TABLES}/000_fig4f_accuracy_contamination.csv",
+    output:
+        figure_outputs(
+            "000_fig4f_accuracy_contamination",
+            "000_fig4f_accuracy_contamination",
+            "Fig. 4f",
+        ),
+    log:
+        f"{LOGS}/plot/000_fig4f_accuracy_contamination.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        angle=P0["reference_angle"],
+    script:
+        "../scripts/plot_heatmap_contamination.py"
+
+
+rule plot_trees:
+    input:
+        code=f"{SCRIPTS}/plot_trees.py",
+        vae=f"{TABLES}/000_fig3a_accuracy_vs_angle.csv",
+        trees=f"{TABLES}/000_figS3_trees.csv",
+    output:
+        figure_outputs("000_figS3_trees", "000_figS3_trees", "Fig. S3"),
+    log:
+        f"{LOGS}/plot/000_figS3_trees.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/plot_trees.py"

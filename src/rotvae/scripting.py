@@ -1,0 +1,29 @@
+"""What every workflow script does first: log to the job's log file, set torch's thread
+count to the job's threads, and fail with one clear line instead of a traceback wall."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+
+def start(snakemake) -> logging.Logger:
+    """Route logging (and warnings) of this job to its log file; set torch threads."""
+    handlers = [logging.FileHandler(snakemake.log[0], mode="w")] if snakemake.log else None
+    logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.captureWarnings(True)
+    import torch
+
+    torch.set_num_threads(max(1, int(snakemake.threads)))
+    if snakemake.log:
+        sys.stderr = open(snakemake.log[0], "a")  # tracebacks land in the log too
+    return logging.getLogger(f"rotvae.{snakemake.rule}")
+
+
+def write_table(table, path) -> None:
+    """A pandas table as CSV, written atomically (never half-written under its name)."""
+    from .datasets import atomic_path
+
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, index=False)
