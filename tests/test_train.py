@@ -127,3 +127,14 @@ def test_training_on_cuda(kind, decoder):
                           TrainConfig(epochs=1, device="cuda"), progress=False)
     assert record["device"].startswith("cuda")
     assert next(model.parameters()).is_cuda
+
+
+def test_learning_rate_is_constant_then_decays_to_its_end_factor():
+    from rotvae.train import TrainConfig, learning_rate
+
+    options = TrainConfig(epochs=10, lr=1e-3, lr_decay_fraction=0.4, lr_end_factor=0.1)
+    rates = [learning_rate(options, epoch) for epoch in range(10)]
+    assert rates[:6] == [1e-3] * 6
+    assert all(a > b for a, b in zip(rates[5:], rates[6:]))
+    assert abs(rates[-1] - 1e-4) < 1e-12
+    assert learning_rate(TrainConfig(epochs=10), 9) == TrainConfig().lr  # default: constant
