@@ -17,6 +17,8 @@ FIGURES = [
     "000_fig4b_confusion_s23_a60", "000_fig4c_confusion_s30_a100",
     "000_fig4d_corruption_examples", "000_fig4e_accuracy_vs_noise",
     "000_fig4f_accuracy_contamination", "000_figS3_trees", "001_fig1_cards_examples",
+    "001_fig2_traversals", "001_fig3_inferred_vs_true", "001_fig4_conditioned_generation",
+    "001_figS_latent_manifolds", "001_disentanglement",
 ]
 
 
@@ -88,6 +90,26 @@ def expected_tables(config: dict) -> dict:
                                               "accuracy"],
                                              cont["intensity"]["num"] * cont["density"]["num"]
                                              * seeds),
+        **expected_tables_001(config),
+    }
+
+
+def expected_tables_001(config: dict) -> dict:
+    p1, seeds = config["paper001"], len(config["training"]["seeds"])
+    k, runs = len(config["cards"]["classes"]), len(p1["models"]) * len(p1["angles"]) * seeds
+    # correlations: j-VAE has 2 content latents, j-trVAE those + the angle, x 4 factors
+    latents = sum(3 if m == "jtrvae" else 2 for m in p1["models"])
+    key = ["model", "angle", "seed"]
+    return {
+        "001_fig3_cluster_scores": (key + ["matched_accuracy", "nmi", "ari"], runs),
+        "001_fig3_inferred_vs_true": (key + ["true", "predicted", "fraction"], runs * k * k),
+        "001_disentanglement": (key + ["latent", "factor", "correlation", "kind"],
+                                latents * 4 * len(p1["angles"]) * seeds),
+        "001_fig2_traversals": (["model", "angle", "suit", "class", "latent", "z"],
+                                len(p1["models"]) * len(p1["angles"]) * k * 2
+                                * p1["traversal_steps"]),
+        "001_fig4_conditioned_generation": (["class", "suit", "z1", "z2", "angle"],
+                                            k * 3 * len(p1["generation_angles"])),
     }
 
 
@@ -102,7 +124,7 @@ def test_smoke_tables_have_their_columns_and_rows(smoke_runs):
         assert set(columns) <= set(table.columns), (name, list(table.columns))
         assert len(table) == rows, (name, len(table), rows)
         assert table.notna().all().all(), name
-        for column in ("accuracy", "fraction"):
+        for column in ("accuracy", "fraction", "matched_accuracy"):
             if column in table:
                 assert table[column].between(0, 1).all(), (name, column)
     confusion = pd.read_csv(tables / "000_fig4bc_confusion.csv")
@@ -221,3 +243,12 @@ def test_workflow_is_lint_and_format_clean(tool_env):
     fmt = subprocess.run(["snakefmt", "--check", "."], cwd=REPO, env=tool_env,
                          capture_output=True, text=True)
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_report_holds_every_figure_with_its_caption(smoke_runs, tool_env):
+    report = smoke_runs[0] / "report.html"
+    snakemake(smoke_runs[0], tool_env, "--report", str(report))
+    html = report.read_text(errors="replace")
+    for figure in FIGURES:
+        assert f"{figure}.png" in html, figure
+    assert "Fig. 4a" in html and "training seeds" in html

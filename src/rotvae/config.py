@@ -74,6 +74,13 @@ def _check_semantics(config: dict) -> None:
             f"config key 'paper000.reference_angle' = {p0['reference_angle']!r}: must be one of "
             f"paper000.angles {p0['angles']!r} (its model is the one evaluated)"
         )
+    p1 = config["paper001"]
+    for i, angle in enumerate(p1["confusion_angles"]):
+        if angle not in p1["angles"]:
+            raise ConfigError(
+                f"config key 'paper001.confusion_angles[{i}]' = {angle!r}: must be one of "
+                f"paper001.angles {p1['angles']!r} (a model trained there is drawn)"
+            )
 
 
 def load_config(path: str | Path) -> dict:

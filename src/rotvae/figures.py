@@ -87,13 +87,13 @@ def line_with_band(ax, x, mean, std, label, **style):
 
 
 def heatmap(ax, grid, x_labels, y_labels, x_title, y_title, vmin=0.0, vmax=1.0, fmt=".2f",
-            annotate=True, cmap="viridis"):
+            annotate=True, cmap="viridis", value="accuracy"):
     """`grid` (rows: y, columns: x) drawn with seaborn, values written in the cells."""
     import seaborn as sns
 
     sns.heatmap(grid, ax=ax, vmin=vmin, vmax=vmax, cmap=cmap, annot=annotate, fmt=fmt,
                 annot_kws={"fontsize": 6}, xticklabels=x_labels, yticklabels=y_labels,
-                cbar_kws={"label": "accuracy"})
+                cbar_kws={"label": value})
     ax.set_xlabel(x_title)
     ax.set_ylabel(y_title)
     ax.invert_yaxis()
@@ -113,11 +113,11 @@ def image_grid(images, row_labels=None, col_labels=None, cell: float = 0.9, titl
             ax.set_xticks([])
             ax.set_yticks([])
             if c == 0 and row_labels is not None:
-                ax.set_ylabel(row_labels[r], fontsize=8)
+                ax.set_ylabel(row_labels[r], fontsize=7, rotation=0, ha="right", va="center")
             if r == rows - 1 and col_labels is not None:
                 ax.set_xlabel(col_labels[c], fontsize=7)
     if title:
-        fig.suptitle(title, fontsize=9)
+        axes[0, 0].set_title(title, fontsize=8, loc="left")
     return fig
 
 

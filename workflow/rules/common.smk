@@ -104,7 +104,7 @@ def all_targets():
     targets = [f"{DATA}/{name}.npz" for name in card_datasets(config)]
     targets += expand(
         f"{FIGURES}/{{fig}}.{{ext}}",
-        fig=paper000_figures() + ["001_fig1_cards_examples"],
+        fig=paper000_figures() + paper001_figures(),
         ext=["png", "pdf"],
     )
     return targets
@@ -139,3 +139,32 @@ def figure_outputs(name, caption, subcategory, category="Paper 000"):
         subcategory=subcategory,
     )
     return [png, f"{FIGURES}/{name}.pdf"]
+
+
+P1 = config["paper001"]
+
+
+def joint_model_keys():
+    """(model, angle, training seed) of every j-model of the plan, in a stable order."""
+    return [
+        (model, angle, replicate)
+        for model in P1["models"]
+        for angle in P1["angles"]
+        for replicate in config["training"]["seeds"]
+    ]
+
+
+def first_joint_model(model, angle):
+    return f"{MODELS}/001/{model_name(model, angle, config['training']['seeds'][0])}.pt"
+
+
+def paper001_figures():
+    names = [
+        "001_fig1_cards_examples",
+        "001_fig2_traversals",
+        "001_fig3_inferred_vs_true",
+    ]
+    names += ["001_disentanglement"]
+    if "jtrvae" in P1["models"]:
+        names += ["001_fig4_conditioned_generation", "001_figS_latent_manifolds"]
+    return names

@@ -92,3 +92,28 @@ rule table_grid:
         replicates=config["training"]["seeds"],
     script:
         "../scripts/table_grid.py"
+
+
+rule table_joint:
+    input:
+        models=[
+            f"{MODELS}/001/{model_name(m, a, r)}.pt" for m, a, r in joint_model_keys()
+        ],
+        tests=[card_path("001", "test", angle) for angle in P1["angles"]],
+    output:
+        scores=f"{TABLES}/001_fig3_cluster_scores.csv",
+        confusion=f"{TABLES}/001_fig3_inferred_vs_true.csv",
+        disentanglement=f"{TABLES}/001_disentanglement.csv",
+    log:
+        f"{LOGS}/table_joint.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        model_keys=joint_model_keys(),
+        angles=P1["angles"],
+    script:
+        "../scripts/table_joint.py"

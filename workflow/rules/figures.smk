@@ -245,3 +245,137 @@ rule plot_trees:
         runtime=5,
     script:
         "../scripts/plot_trees.py"
+
+
+rule plot_joint_traversals:
+    input:
+        code=f"{SCRIPTS}/plot_joint_traversals.py",
+        models=[first_joint_model(m, a) for m in P1["models"] for a in P1["angles"]],
+        tests=[card_path("001", "test", angle) for angle in P1["angles"]],
+    output:
+        figures=figure_outputs(
+            "001_fig2_traversals", "001_fig2_traversals", "Fig. 2", "Paper 001"
+        ),
+        table=f"{TABLES}/001_fig2_traversals.csv",
+    log:
+        f"{LOGS}/plot/001_fig2_traversals.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        panels=[(m, a) for m in P1["models"] for a in P1["angles"]],
+        angles=P1["angles"],
+        steps=P1["traversal_steps"],
+        classes=config["cards"]["classes"],
+    script:
+        "../scripts/plot_joint_traversals.py"
+
+
+rule plot_inferred_vs_true:
+    input:
+        code=f"{SCRIPTS}/plot_inferred_vs_true.py",
+        confusion=f"{TABLES}/001_fig3_inferred_vs_true.csv",
+        scores=f"{TABLES}/001_fig3_cluster_scores.csv",
+    output:
+        figure_outputs(
+            "001_fig3_inferred_vs_true",
+            "001_fig3_inferred_vs_true",
+            "Fig. 3",
+            "Paper 001",
+        ),
+    log:
+        f"{LOGS}/plot/001_fig3_inferred_vs_true.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        angles=P1["confusion_angles"],
+        classes=config["cards"]["classes"],
+    script:
+        "../scripts/plot_inferred_vs_true.py"
+
+
+rule plot_conditioned_generation:
+    input:
+        code=f"{SCRIPTS}/plot_conditioned_generation.py",
+        model=first_joint_model("jtrvae", min(P1["angles"])),
+        test=card_path("001", "test", min(P1["angles"])),
+    output:
+        figures=figure_outputs(
+            "001_fig4_conditioned_generation",
+            "001_fig4_conditioned_generation",
+            "Fig. 4",
+            "Paper 001",
+        ),
+        table=f"{TABLES}/001_fig4_conditioned_generation.csv",
+    log:
+        f"{LOGS}/plot/001_fig4_conditioned_generation.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        train_angle=min(P1["angles"]),
+        generation_angles=P1["generation_angles"],
+        classes=config["cards"]["classes"],
+    script:
+        "../scripts/plot_conditioned_generation.py"
+
+
+rule plot_latent_manifolds:
+    input:
+        code=f"{SCRIPTS}/plot_latent_manifolds.py",
+        models=[first_joint_model("jtrvae", a) for a in P1["angles"]],
+        tests=[card_path("001", "test", angle) for angle in P1["angles"]],
+    output:
+        figure_outputs(
+            "001_figS_latent_manifolds",
+            "001_figS_latent_manifolds",
+            "Figs. S1-S3",
+            "Paper 001",
+        ),
+    log:
+        f"{LOGS}/plot/001_figS_latent_manifolds.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        angles=P1["angles"],
+        steps=P1["manifold_steps"],
+        classes=config["cards"]["classes"],
+    script:
+        "../scripts/plot_latent_manifolds.py"
+
+
+rule plot_disentanglement:
+    input:
+        code=f"{SCRIPTS}/plot_disentanglement.py",
+        table=f"{TABLES}/001_disentanglement.csv",
+    output:
+        figure_outputs(
+            "001_disentanglement",
+            "001_disentanglement",
+            "Beyond the paper",
+            "Paper 001",
+        ),
+    log:
+        f"{LOGS}/plot/001_disentanglement.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/plot_disentanglement.py"

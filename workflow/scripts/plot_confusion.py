@@ -17,9 +17,9 @@ summary = mean_spread(cell, ["true", "predicted"], "fraction")
 grid = summary.pivot(index="true", columns="predicted", values="mean")
 names = [p.classes[i] for i in grid.index]
 fig, ax = plt.subplots(figsize=(4.2, 3.6))
-heatmap(ax, grid.values, names, names, "predicted", "true", cmap="Blues")
+heatmap(ax, grid.values, names, names, "predicted", "true", cmap="Blues",
+        value="fraction of the true class")
 ax.invert_yaxis()  # true classes top to bottom, as confusion matrices are read
-ax.collections[0].colorbar.set_label("fraction of the true class")
 ax.set_title(f"shear {shear_percent(p.shear):.0f} %, α = {p.angle:g}° "
              f"(mean of {summary['n'].min()} seeds)", fontsize=8)
 save_figure(fig, snakemake.output)
