@@ -32,6 +32,7 @@ class ModelConfig:
     activation: str = "tanh"
     angle_prior: float = 1.0  # radians: the angle latent is N(0, 1) times this
     offset_prior: float = 0.1  # normalised units: the offset latents are N(0, 1) times this
+    padding: str = "zeros"  # affine decoder, outside the moved frame: zeros (dark) | border
 
     def __post_init__(self):
         self.image_shape = tuple(self.image_shape)
@@ -74,7 +75,7 @@ class LatentVAE(nn.Module):
         self.decoder = make_decoder(
             config.decoder, config.latent_dim + config.n_classes, config.image_shape,
             hidden=config.decoder_hidden, layers=config.decoder_layers,
-            activation=config.activation,
+            activation=config.activation, padding=config.padding,
         )
 
     def split_latent(self, z: torch.Tensor):

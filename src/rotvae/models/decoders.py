@@ -90,14 +90,24 @@ class SpatialDecoder(Decoder):
         return out.view(*batch, grid.shape[0])
 
 
+PADDINGS = ("zeros", "border")
+
+
 class AffineDecoder(Decoder):
     """Draw the object in its own frame with an MLP, then resample it at the moved
-    coordinates with bilinear `grid_sample` (zero padding: the background is dark)."""
+    coordinates with bilinear `grid_sample`. What lies outside the drawn frame after a
+    turn or shift: `padding` "zeros" (a dark background, as the cards) or "border" (the
+    frame's edge continued: images whose background is not dark, where zeros would paint
+    dark corners that the model can only avoid by never turning)."""
 
     invariant = True
 
-    def __init__(self, latent_dim, image_shape, hidden=128, layers=2, activation="tanh"):
+    def __init__(self, latent_dim, image_shape, hidden=128, layers=2, activation="tanh",
+                 padding="zeros"):
         super().__init__()
+        if padding not in PADDINGS:
+            raise ValueError(f"padding '{padding}': expected one of {PADDINGS}")
+        self.padding = padding
         self.image_shape = tuple(image_shape)
         h, w = self.image_shape
         self.net = mlp([latent_dim] + [hidden] * layers + [h * w], activation)
@@ -119,7 +129,7 @@ class AffineDecoder(Decoder):
         d = None if offset is None else offset.expand(*batch, 2).reshape(-1, 2)
         coords = object_coordinates(grid, a, d)  # (N, P, 2), y up
         sample_at = torch.stack([coords[..., 0], -coords[..., 1]], -1).unsqueeze(1)
-        out = F.grid_sample(canvas, sample_at, mode="bilinear", padding_mode="zeros",
+        out = F.grid_sample(canvas, sample_at, mode="bilinear", padding_mode=self.padding,
                             align_corners=False)
         return out.view(*batch, -1)
 
@@ -127,8 +137,11 @@ class AffineDecoder(Decoder):
         return self.probs(latent, angle, offset, pixels)
 
 
-def make_decoder(name: str, latent_dim: int, image_shape, **kwargs) -> nn.Module:
+def make_decoder(name: str, latent_dim: int, image_shape, padding: str = "zeros",
+                 **kwargs) -> nn.Module:
     classes = {"mlp": MLPDecoder, "spatial": SpatialDecoder, "affine": AffineDecoder}
     if name not in classes:
         raise ValueError(f"decoder '{name}': expected one of {list(classes)}")
+    if name == "affine":  # the others evaluate their MLP at every moved pixel: no padding
+        kwargs["padding"] = padding
     return classes[name](latent_dim, image_shape, **kwargs)
