@@ -19,6 +19,8 @@ FIGURES = [
     "000_fig4f_accuracy_contamination", "000_figS3_trees", "001_fig1_cards_examples",
     "001_fig2_traversals", "001_fig3_inferred_vs_true", "001_fig4_conditioned_generation",
     "001_figS_latent_manifolds", "001_disentanglement",
+    "exp_particles_latents", "exp_particles_ssrvae", "exp_particles_trees",
+    "exp_lattice_maps", "exp_lattice_transfer",
 ]
 
 
@@ -127,6 +129,14 @@ def test_smoke_tables_have_their_columns_and_rows(smoke_runs):
         for column in ("accuracy", "fraction", "matched_accuracy"):
             if column in table:
                 assert table[column].between(0, 1).all(), (name, column)
+    scores = {"particles": 1 * 5 + 3 * 2 * 5, "lattice": 3 + 3 + 3}  # see expected_tables
+    for name, rows in scores.items():
+        table = pd.read_csv(tables / f"exp_{name}_scores.csv")
+        assert list(table.columns) == ["model", "training", "seed", "set", "class", "metric",
+                                       "value"]
+        assert len(table) == rows, (name, len(table))
+        accuracy = table[table["metric"] == "accuracy"]["value"]
+        assert accuracy.between(0, 1).all() and table["value"].notna().all(), name
     confusion = pd.read_csv(tables / "000_fig4bc_confusion.csv")
     sums = confusion.groupby(["seed", "shear", "angle", "true"])["fraction"].sum()
     assert ((sums - 1).abs() < 1e-9).all(), "each confusion row sums to 1"
@@ -252,3 +262,48 @@ def test_report_holds_every_figure_with_its_caption(smoke_runs, tool_env):
     for figure in FIGURES:
         assert f"{figure}.png" in html, figure
     assert "Fig. 4a" in html and "training seeds" in html
+
+
+def test_own_data_in_every_format_is_a_config_edit(tmp_path, tool_env):
+    """A small stack in each accepted format, and one large image cut into patches,
+    taken to their figures by a config that names the files: nothing else changes."""
+    import numpy as np
+    import tifffile
+    import yaml
+
+    from test_userdata import write_each_format
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    experiments = []
+    for path, keys in write_each_format(inputs):
+        experiments.append({"name": path.suffix[1:], "source": {"path": str(path), **keys},
+                            "models": ["vae", "ssrvae", "trees"], "labels_per_class": 3,
+                            "epochs": 1})
+    tifffile.imwrite(inputs / "scan.tif", np.random.default_rng(0).uniform(size=(60, 60)))
+    np.save(inputs / "scan2.npy", np.random.default_rng(1).uniform(size=(40, 40)))
+    experiments.append({"name": "scan", "source": {"path": str(inputs / "scan.tif")},
+                        "patches": {"size": 16, "stride": 8},
+                        "transfer": {"path": str(inputs / "scan2.npy")},
+                        "models": ["jtrvae"], "classes": 2, "epochs": 1})
+    config = tmp_path / "mine.yaml"
+    config.write_text(yaml.safe_dump({"seed": 1, "training": {"threads": 1},
+                                      "experiments": experiments}))
+    figures = [f"results/figures/exp_{e}_{kind}.png" for e in ("npz", "npy", "tif", "h5")
+               for kind in ("latents", "ssrvae", "trees")]
+    figures += ["results/figures/exp_scan_maps.png", "results/figures/exp_scan_transfer.png"]
+    snakemake(tmp_path, tool_env, *figures, configfile=config)
+    for figure in figures:
+        assert (tmp_path / figure).read_bytes()[:4] == b"\x89PNG", figure
+        assert (tmp_path / figure).with_suffix(".pdf").is_file(), figure
+
+
+def test_missing_own_data_stops_before_any_job_naming_the_key(tmp_path, tool_env):
+    config = tmp_path / "mine.yaml"
+    config.write_text("experiments:\n  - {name: mine, source: {path: nowhere/x.tif}, "
+                      "models: [vae]}\n")
+    result = snakemake(tmp_path, tool_env, configfile=config, check=False)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "experiments[0].source.path" in out
+    assert "nowhere/x.tif does not exist" in out
+    assert not (tmp_path / "results").exists()

@@ -81,6 +81,46 @@ def _check_semantics(config: dict) -> None:
                 f"config key 'paper001.confusion_angles[{i}]' = {angle!r}: must be one of "
                 f"paper001.angles {p1['angles']!r} (a model trained there is drawn)"
             )
+    _check_experiments(config["experiments"])
+
+
+def _check_experiments(experiments: list[dict]) -> None:
+    seen = set()
+    for i, exp in enumerate(experiments):
+        key = f"experiments[{i}]"
+
+        def fail(sub, message):
+            raise ConfigError(f"config key '{key}.{sub}' (experiment '{exp['name']}'): {message}")
+
+        if exp["name"] in seen:
+            fail("name", "used twice; names must be unique (they name the outputs)")
+        seen.add(exp["name"])
+        source, patches = exp["source"], exp["patches"]
+        if source["labels"] and source["labels_csv"]:
+            fail("source", "give labels or labels_csv, not both")
+        if patches:
+            if (patches["stride"] is None) == (patches["centers_csv"] is None):
+                fail("patches", "give exactly one of stride (a grid) or centers_csv")
+            if source["labels"] or source["labels_csv"]:
+                fail("source", "patches take their labels from a 'label' column of "
+                     "patches.centers_csv, not from source.labels/labels_csv")
+            if patches["fourier"] and "t" in exp["invariances"]:
+                fail("invariances", "Fourier-magnitude patches do not move with the lattice; "
+                     "drop 't' (translation) from the invariances")
+        elif exp["transfer"]:
+            fail("transfer", "a second image is cut into patches: it needs `patches`")
+        if patches and exp["transfer"] and patches["centers_csv"] and not exp["transfer"]["centers_csv"]:
+            fail("transfer.centers_csv", "the first image is cut at listed centres; list the "
+                 "second image's centres too")
+        may_have_labels = bool(source["labels"] or source["labels_csv"]
+                               or (patches and patches["centers_csv"]))
+        needs = [m for m in exp["models"] if m in ("ssvae", "ssrvae", "trees")]
+        if needs and not may_have_labels:
+            fail("models", f"{needs} need labels: give source.labels, source.labels_csv or "
+                 "a 'label' column in patches.centers_csv")
+        clusters = [m for m in exp["models"] if m in ("jvae", "jtrvae")]
+        if clusters and not may_have_labels and exp["classes"] is None:
+            fail("classes", f"{clusters} need the number of classes when the data carry no labels")
 
 
 def load_config(path: str | Path) -> dict:

@@ -144,8 +144,8 @@ def _versions() -> dict:
 
 def evaluate_model(model, data: Data, device, batch: int = 2048) -> dict:
     """Test accuracy (ss-models) or matched accuracy, NMI and ARI (j-models)."""
-    if data.test_x is None:
-        return {}
+    if data.test_x is None or (not isinstance(model, SSVAE) and model.config.n_classes == 1):
+        return {}  # nothing to score: no held-out labels, or one class (VAE, rVAE)
     model.eval()
     predictions = []
     with torch.no_grad():

@@ -1,5 +1,7 @@
 # Config validation, target lists and the small helpers the rules share. All logic lives
 # in the rotvae library; this file only turns the config into file names and arguments.
+import json
+import os
 import shlex
 
 from snakemake.exceptions import WorkflowError
@@ -45,6 +47,7 @@ wildcard_constraints:
     name=NAME_CONSTRAINT,
     angle=r"[0-9]+(\.[0-9]+)?",
     replicate=r"[0-9]+",
+    exp="|".join(exp["name"] for exp in config["experiments"]) or "(?!)",
 
 
 def card_path(paper, role, angle, ext="npz"):
@@ -107,7 +110,7 @@ def all_targets():
         fig=paper000_figures() + paper001_figures(),
         ext=["png", "pdf"],
     )
-    return targets
+    return targets + experiment_targets()
 
 
 P0 = config["paper000"]
@@ -168,3 +171,107 @@ def paper001_figures():
     if "jtrvae" in P1["models"]:
         names += ["001_fig4_conditioned_generation", "001_figS_latent_manifolds"]
     return names
+
+
+# --- your own data (config `experiments`) ------------------------------------------
+
+STANDINS = "results/standins"
+EXPERIMENTS_DIR = "results/experiments"
+EXPERIMENT = {exp["name"]: exp for exp in config["experiments"]}
+
+
+def as_json(value):
+    """A dict or list as canonical JSON for `params`: Snakemake reruns a job whose params
+    changed, and a dict's key order (which follows the config file) must not count."""
+    return json.dumps(value, sort_keys=True)
+
+
+def check_experiment_files():
+    """Every file an experiment names must exist unless the workflow makes it (the
+    stand-ins). Fails at parse time, before any job, naming the config key."""
+    for i, exp in enumerate(config["experiments"]):
+        for key, path in experiment_sources(exp).items():
+            if not path.startswith(f"{STANDINS}/") and not os.path.isfile(path):
+                raise WorkflowError(
+                    f"invalid configuration: config key 'experiments[{i}].{key}' "
+                    f"(experiment '{exp['name']}'): file {path} does not exist"
+                )
+
+
+def experiment_sources(exp):
+    """The files an experiment reads, by config key."""
+    files = {"source.path": exp["source"]["path"]}
+    if exp["source"]["labels_csv"]:
+        files["source.labels_csv"] = exp["source"]["labels_csv"]
+    if exp["patches"] and exp["patches"]["centers_csv"]:
+        files["patches.centers_csv"] = exp["patches"]["centers_csv"]
+    if exp["transfer"]:
+        files["transfer.path"] = exp["transfer"]["path"]
+        if exp["transfer"]["centers_csv"]:
+            files["transfer.centers_csv"] = exp["transfer"]["centers_csv"]
+    return files
+
+
+def prepared_files(exp):
+    """What `prepare` writes for an experiment, by role."""
+    root = f"{EXPERIMENTS_DIR}/{exp['name']}"
+    files = {"all": f"{root}/all.npz", "summary": f"{root}/prepared.json"}
+    if any(m in ("ssvae", "ssrvae", "trees") for m in exp["models"]):
+        files["labeled"] = f"{root}/labeled.npz"
+        files["unlabeled"] = f"{root}/unlabeled.npz"
+    if exp["transfer"]:
+        files["transfer"] = f"{root}/transfer.npz"
+    return files
+
+
+def experiment_models(exp):
+    """Trained models of an experiment (trees are not trained here), every seed."""
+    return [
+        f"{MODELS}/exp/{exp['name']}/{model}_s{seed}.pt"
+        for model in exp["models"]
+        if model != "trees"
+        for seed in exp["seeds"]
+    ]
+
+
+def first_model(exp, model):
+    return f"{MODELS}/exp/{exp['name']}/{model}_s{exp['seeds'][0]}.pt"
+
+
+def map_model(exp):
+    """The model whose classes and latents are laid back onto the image (paper 001)."""
+    for model in ("jtrvae", "jvae", "ssrvae", "ssvae", "rvae", "vae"):
+        if model in exp["models"]:
+            return model
+    return None
+
+
+def experiment_figures(exp):
+    name, models = exp["name"], exp["models"]
+    names = []
+    if "vae" in models or "rvae" in models:
+        names.append(f"exp_{name}_latents")
+    if "ssrvae" in models:
+        names.append(f"exp_{name}_ssrvae")
+    if "trees" in models and ("ssrvae" in models or "ssvae" in models):
+        names.append(f"exp_{name}_trees")
+    if exp["patches"] and map_model(exp):
+        names.append(f"exp_{name}_maps")
+        if exp["transfer"]:
+            names.append(f"exp_{name}_transfer")
+    return names
+
+
+def experiment_targets():
+    targets = []
+    for exp in config["experiments"]:
+        targets += expand(
+            f"{FIGURES}/{{fig}}.{{ext}}",
+            fig=experiment_figures(exp),
+            ext=["png", "pdf"],
+        )
+        targets.append(f"{TABLES}/exp_{exp['name']}_scores.csv")
+    return targets
+
+
+check_experiment_files()
