@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SMOKE_CONFIG
+from conftest import REPO, SMOKE_CONFIG, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -22,28 +22,6 @@ FIGURES = [
     "exp_particles_latents", "exp_particles_ssrvae", "exp_particles_trees",
     "exp_lattice_maps", "exp_lattice_transfer",
 ]
-
-
-def snakemake(workdir: Path, env: dict, *args: str, configfile: Path = SMOKE_CONFIG, check=True):
-    command = [
-        sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
-        "--directory", str(workdir), "--configfile", str(configfile), "--cores", "2", *args,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir)
-    if check and result.returncode != 0:
-        raise AssertionError(f"snakemake failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return result
-
-
-@pytest.fixture(scope="session")
-def smoke_runs(tmp_path_factory, tool_env):
-    """The smoke workflow, run twice in two fresh folders."""
-    runs = []
-    for i in range(2):
-        workdir = tmp_path_factory.mktemp(f"smoke{i}")
-        snakemake(workdir, tool_env, "all", "models")
-        runs.append(workdir)
-    return runs
 
 
 def test_smoke_workflow_makes_every_target(smoke_runs):

@@ -38,6 +38,10 @@ MODELS = "results/models"
 TABLES = "results/tables"
 CHECKPOINTS = "results/checkpoints"
 CONDA_ENV = "../../envs/rotvae.yaml"
+# A training job takes a GPU where the config asks for CUDA (SLURM: --gpus=1; locally a
+# `--resources gpu=N` limit runs N at a time). `auto` asks for none: on a cluster, ask
+# for CUDA explicitly to get GPU nodes.
+TRAINING_GPUS = 1 if config["device"] == "cuda" else 0
 # Figure rules list their plotting script as an input, so editing a figure's code redraws
 # that figure only (Snakemake does not track `script:` files by itself).
 SCRIPTS = f"{workflow.basedir}/workflow/scripts"

@@ -80,6 +80,7 @@ rule train_experiment:
     resources:
         mem_mb=3000,
         runtime=600,
+        gpu=TRAINING_GPUS,
     params:
         experiment=lambda w: as_json(EXPERIMENT[w.exp]),
         files=lambda w: prepared_files(EXPERIMENT[w.exp]),

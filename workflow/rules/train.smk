@@ -20,6 +20,7 @@ rule train_ss:
     resources:
         mem_mb=3000,
         runtime=600,
+        gpu=TRAINING_GPUS,
     params:
         args=lambda w: train_arguments_shell("000", w.model, int(w.replicate)),
         checkpoint=f"{CHECKPOINTS}/000/{{model}}_a{{angle}}_s{{replicate}}.pt",
@@ -46,6 +47,7 @@ rule train_joint:
     resources:
         mem_mb=3000,
         runtime=600,
+        gpu=TRAINING_GPUS,
     params:
         args=lambda w: train_arguments_shell("001", w.model, int(w.replicate)),
         checkpoint=f"{CHECKPOINTS}/001/{{model}}_a{{angle}}_s{{replicate}}.pt",
