@@ -101,6 +101,7 @@ def spec_arguments(spec: CardSpec) -> list[str]:
 
 SS_MODELS = ("ssvae", "ssrvae")
 JOINT_MODELS = ("jvae", "jtrvae")
+INVARIANT_MODELS = ("rvae", "ssrvae", "jtrvae")  # as rotvae.models.MODEL_KINDS, without torch
 
 
 def model_name(model: str, angle: float, replicate: int) -> str:
@@ -119,18 +120,27 @@ def trained_models(config: dict) -> list[tuple[str, str]]:
     return out
 
 
-def train_arguments(config: dict, paper: str, model: str, replicate: int) -> list[str]:
-    """`rotvae train` options (not the file names) for one model of the plan."""
-    training = config["training"]
-    invariant = model in ("ssrvae", "jtrvae")
-    options = dict(training["ss"] if paper == "000" else training["joint"])
+def training_settings(training: dict, model: str) -> tuple[dict, dict]:
+    """Model options and training options of `model` from the config's `training`: the
+    ss recipe for ss-models, the joint recipe for the others; invariant models take the
+    configured decoder and pixel fraction, the others the MLP decoder and every pixel."""
+    invariant = model in INVARIANT_MODELS
+    options = dict(training["ss"] if model in SS_MODELS else training["joint"])
     options["pixel_fraction"] = training["pixel_fraction"] if invariant else 1.0
     options["compile"] = training["compile"]
+    model_options = dict(training["model"], decoder=training["decoder"] if invariant else "mlp")
+    return model_options, options
+
+
+def train_arguments(config: dict, paper: str, model: str, replicate: int) -> list[str]:
+    """`rotvae train` options (not the file names) for one model of the plan."""
+    model_options, options = training_settings(config["training"], model)
+    decoder = model_options.pop("decoder")
     return [
         "--model", model,
-        "--decoder", training["decoder"] if invariant else "mlp",
+        "--decoder", decoder,
         "--n-classes", str(len(config["cards"]["classes"])),
-        "--model-options", json.dumps(training["model"], sort_keys=True),
+        "--model-options", json.dumps(model_options, sort_keys=True),
         "--train-options", json.dumps(options, sort_keys=True),
         "--seed", str(derive_seed(config["seed"], "train", replicate)),
         "--device", config["device"],

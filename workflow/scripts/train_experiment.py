@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from rotvae.datasets import load_dataset
+from rotvae.plan import INVARIANT_MODELS, training_settings
 from rotvae.scripting import start
 from rotvae.train import Data, TrainConfig, save_model, train
 
@@ -23,16 +24,12 @@ else:
     data = Data(every["images"])
     if "true_labels" in every:
         data.test_x, data.test_y = every["images"], every["true_labels"]
-invariant = kind in ("rvae", "ssrvae", "jtrvae")
-model_options = dict(training["model"], decoder=training["decoder"] if invariant else "mlp")
-if invariant:
-    model_options["invariances"] = exp["invariances"]
-    model_options["padding"] = exp["padding"]
+model_options, options = training_settings(training, kind)
+if kind in INVARIANT_MODELS:
+    model_options.update(invariances=exp["invariances"], padding=exp["padding"])
 if kind not in ("vae", "rvae"):
     model_options["n_classes"] = summary["n_classes"]
-options = dict(training["ss"] if is_ss else training["joint"], epochs=exp["epochs"],
-               seed=p.seed, device=p.device, compile=training["compile"],
-               pixel_fraction=training["pixel_fraction"] if invariant else 1.0)
+options.update(epochs=exp["epochs"], seed=p.seed, device=p.device)
 if kind in ("vae", "rvae"):
     options["beta_cont_start"] = options["beta_cont_end"] = training["vae"]["beta"]
 model, record = train(kind, data, model_options, TrainConfig(**options),
