@@ -9,6 +9,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from .userdata import LABEL_MODELS
+
 SCHEMA_PATH = Path(__file__).resolve().parent / "config.schema.yaml"
 
 
@@ -114,7 +116,7 @@ def _check_experiments(experiments: list[dict]) -> None:
                  "second image's centres too")
         may_have_labels = bool(source["labels"] or source["labels_csv"]
                                or (patches and patches["centers_csv"]))
-        needs = [m for m in exp["models"] if m in ("ssvae", "ssrvae", "trees")]
+        needs = [m for m in exp["models"] if m in LABEL_MODELS]
         if needs and not may_have_labels:
             fail("models", f"{needs} need labels: give source.labels, source.labels_csv or "
                  "a 'label' column in patches.centers_csv")

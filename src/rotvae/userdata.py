@@ -9,7 +9,6 @@ anything is written.
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,6 @@ from .seeding import derive_seed
 FORMATS = {".npz": "npz", ".npy": "npy", ".tif": "tiff", ".tiff": "tiff", ".h5": "hdf5",
            ".hdf5": "hdf5"}
 LABEL_MODELS = ("ssvae", "ssrvae", "trees")  # what cannot run without labels
-CLASS_MODELS = ("ssvae", "ssrvae", "jvae", "jtrvae")  # what infers a class per image
 
 
 def source_format(path: str | Path) -> str:
@@ -78,7 +76,7 @@ def read_labels(source: dict, n: int) -> tuple[np.ndarray, list[str]] | tuple[No
     values, sorted), from an array beside the images or a CSV with a `label` column."""
     if source.get("labels_csv"):
         path = Path(source["labels_csv"])
-        values = _csv_column(path, "label")
+        values = _column(_read_csv(path, ("label",)), "label")
         where = f"{path}: column 'label'"
     elif source.get("labels"):
         path = Path(source["path"])
@@ -107,14 +105,21 @@ def _encode_labels(values, where: str) -> tuple[np.ndarray, list[str]]:
     return index.astype(np.int64), [str(c) for c in classes]
 
 
-def _csv_column(path: Path, column: str) -> list:
+def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict]:
+    """The rows of a CSV file that must have the columns `required`."""
     if not path.is_file():
         raise DatasetError(f"{path}: no such CSV file")
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    if not rows or column not in rows[0]:
-        found = list(rows[0]) if rows else []
-        raise DatasetError(f"{path}: expected a column '{column}' (found {found})")
+    found = list(rows[0]) if rows else []
+    for column in required:
+        if column not in found:
+            raise DatasetError(f"{path}: expected a column '{column}' (found {found})")
+    return rows
+
+
+def _column(rows: list[dict], column: str) -> list:
+    """One column's values as integers, else floats, else the strings."""
     values = [row[column] for row in rows]
     try:
         return [int(v) for v in values]
@@ -184,23 +189,20 @@ def normalize(images: np.ndarray, how: str, where: str) -> np.ndarray:
     return ((images - low) / np.where(span > 0, span, 1)).astype(np.float32)
 
 
-def patch_centres(shape, patches: dict, where: str):
-    """(rows, cols, labels or None) of the patches to cut from an image of `shape`."""
-    size = patches["size"]
+def patch_centres(shape, size: int, stride: int | None, centers_csv: str | None, where: str):
+    """(rows, cols, labels or None) of the patches to cut from an image of `shape`: on a
+    grid of `stride`, or at the centres (and labels) listed in `centers_csv`."""
     height, width = shape
     if size > height or size > width:
         raise DatasetError(f"{where}: patch size {size} is larger than the image "
                            f"({height} x {width})")
     half = size // 2
-    if patches.get("centers_csv"):
-        path = Path(patches["centers_csv"])
-        xs = np.asarray(_csv_column(path, "x"), np.float64)
-        ys = np.asarray(_csv_column(path, "y"), np.float64)
-        labels = None
-        with path.open(newline="") as handle:
-            header = next(csv.reader(handle))
-        if "label" in header:
-            labels = np.asarray(_csv_column(path, "label"))
+    if centers_csv:
+        path = Path(centers_csv)
+        table = _read_csv(path, ("x", "y"))
+        xs = np.asarray(_column(table, "x"), np.float64)
+        ys = np.asarray(_column(table, "y"), np.float64)
+        labels = np.asarray(_column(table, "label")) if "label" in table[0] else None
         rows, cols = np.round(ys).astype(int), np.round(xs).astype(int)
         inside = ((rows - half >= 0) & (rows - half + size <= height)
                   & (cols - half >= 0) & (cols - half + size <= width))
@@ -208,7 +210,6 @@ def patch_centres(shape, patches: dict, where: str):
             raise DatasetError(f"{path}: no centre leaves a whole {size}x{size} patch inside "
                                f"the image ({height} x {width})")
         return rows[inside], cols[inside], None if labels is None else labels[inside]
-    stride = patches["stride"]
     rows = np.arange(half, height - size + half + 1, stride)
     cols = np.arange(half, width - size + half + 1, stride)
     grid_r, grid_c = np.meshgrid(rows, cols, indexing="ij")
@@ -241,6 +242,22 @@ def load_scene(spec: dict, where_key: str) -> np.ndarray:
     return image
 
 
+def image_patches(spec: dict, patches: dict, centers_csv: str | None, where_key: str,
+                  where: str):
+    """The large image of `spec` cut into patches: (scene, rows, cols, raw labels or
+    None, patches (N, size, size))."""
+    scene = load_scene(spec, where_key)
+    rows, cols, labels = patch_centres(scene.shape, patches["size"], patches["stride"],
+                                       centers_csv, where)
+    return scene, rows, cols, labels, cut_patches(scene, rows, cols, patches["size"],
+                                                  patches["fourier"])
+
+
+def preprocess(images, pre: dict, where: str) -> np.ndarray:
+    """Checked, brought to one size if asked, and normalised to [0, 1]."""
+    return normalize(as_stack(images, where, pre["size"], pre["fit"]), pre["normalize"], where)
+
+
 def split_labeled(labels: np.ndarray, per_class: int, class_names: list[str], seed: int,
                   where: str) -> np.ndarray:
     """A boolean mask choosing `per_class` labeled images of every class at random."""
@@ -265,21 +282,16 @@ def prepare(experiment: dict, out_dir: str | Path, seed: int) -> dict:
     where = f"experiment '{name}': {source['path']}"
     arrays, extra = {}, {}
     if patches:
-        scene = load_scene(source, "source")
-        rows, cols, raw_labels = patch_centres(scene.shape, patches, where)
-        images = cut_patches(scene, rows, cols, patches["size"], patches["fourier"])
+        scene, rows, cols, raw_labels, images = image_patches(
+            source, patches, patches["centers_csv"], "source", where)
         labels, class_names = (None, None) if raw_labels is None else _encode_labels(
             raw_labels, f"{patches['centers_csv']}: column 'label'")
         arrays.update(row=rows.astype(np.int64), col=cols.astype(np.int64))
         extra["scene"] = scene.astype(np.float32)
     else:
-        raw = read_images(source["path"], source.get("images"))
-        n = len(raw)
-        labels, class_names = read_labels(source, n)
-        images = as_stack(raw, where, pre["size"], pre["fit"])
-    if patches and pre["size"] is not None:
-        images = as_stack(images, where, pre["size"], pre["fit"])
-    images = normalize(images, pre["normalize"], where)
+        images = read_images(source["path"], source.get("images"))
+        labels, class_names = read_labels(source, len(images))
+    images = preprocess(images, pre, where)
 
     needs_labels = [m for m in experiment["models"] if m in LABEL_MODELS]
     if needs_labels and labels is None:
@@ -300,13 +312,9 @@ def prepare(experiment: dict, out_dir: str | Path, seed: int) -> dict:
     transfer = experiment.get("transfer")
     if transfer:
         t_where = f"experiment '{name}': {transfer['path']}"
-        t_scene = load_scene(transfer, "transfer")
-        t_rows, t_cols, t_raw = patch_centres(t_scene.shape, dict(patches, **{
-            "centers_csv": transfer.get("centers_csv"), "stride": patches["stride"]}), t_where)
-        t_images = cut_patches(t_scene, t_rows, t_cols, patches["size"], patches["fourier"])
-        if pre["size"] is not None:
-            t_images = as_stack(t_images, t_where, pre["size"], pre["fit"])
-        t_images = normalize(t_images, pre["normalize"], t_where)
+        t_scene, t_rows, t_cols, t_raw, t_images = image_patches(
+            transfer, patches, transfer["centers_csv"], "transfer", t_where)
+        t_images = preprocess(t_images, pre, t_where)
         files["transfer"] = {"images": t_images, "labels": np.full(len(t_images), -1),
                              "row": t_rows, "col": t_cols, "scene": t_scene.astype(np.float32)}
         if t_raw is not None and class_names:
@@ -332,6 +340,3 @@ def prepare(experiment: dict, out_dir: str | Path, seed: int) -> dict:
     write_json(out_dir / "prepared.json", summary)
     return summary
 
-
-def load_prepared(out_dir: str | Path) -> dict:
-    return json.loads((Path(out_dir) / "prepared.json").read_text())

@@ -9,6 +9,7 @@ from snakemake.exceptions import WorkflowError
 from rotvae.config import ConfigError, validate_config
 from rotvae.figures import shear_percent
 from rotvae.seeding import derive_seed
+from rotvae.userdata import LABEL_MODELS
 from rotvae.plan import (
     JOINT_MODELS,
     NAME_CONSTRAINT,
@@ -220,7 +221,7 @@ def prepared_files(exp):
     """What `prepare` writes for an experiment, by role."""
     root = f"{EXPERIMENTS_DIR}/{exp['name']}"
     files = {"all": f"{root}/all.npz", "summary": f"{root}/prepared.json"}
-    if any(m in ("ssvae", "ssrvae", "trees") for m in exp["models"]):
+    if any(m in LABEL_MODELS for m in exp["models"]):
         files["labeled"] = f"{root}/labeled.npz"
         files["unlabeled"] = f"{root}/unlabeled.npz"
     if exp["transfer"]:
