@@ -55,6 +55,9 @@ def fit_tree(method: str, images: np.ndarray, labels: np.ndarray, seed: int, thr
     return tree
 
 
+def tree_predict(tree, images: np.ndarray) -> np.ndarray:
+    return np.asarray(tree.predict(images.reshape(len(images), -1)))
+
+
 def tree_accuracy(tree, images: np.ndarray, labels: np.ndarray) -> float:
-    predicted = tree.predict(images.reshape(len(images), -1))
-    return float((np.asarray(predicted) == labels).mean())
+    return float((tree_predict(tree, images) == labels).mean())

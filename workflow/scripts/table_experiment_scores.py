@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rotvae.baselines import augment, fit_tree
+from rotvae.baselines import augment, fit_tree, tree_predict
 from rotvae.datasets import load_dataset
 from rotvae.evaluate import cluster_scores
 from rotvae.latents import encode_all
@@ -39,11 +39,11 @@ def per_class(model, training, seed, true, predicted, where="unlabeled"):
 
 every = load_dataset(files["all"])
 transfer = load_dataset(files["transfer"]) if "transfer" in files else None
+unlabeled = load_dataset(files["unlabeled"]) if "unlabeled" in files else None
 for path in snakemake.input.models:
     model, record = load_model(path)
     kind, seed = record["kind"], int(Path(path).stem.rsplit("_s", 1)[1])
     if kind.startswith("ss"):
-        unlabeled = load_dataset(files["unlabeled"])
         per_class(kind, "semi-supervised", seed, unlabeled["true_labels"],
                   predict(model, unlabeled["images"]))
     elif model.config.n_classes > 1 and "true_labels" in every:
@@ -63,7 +63,7 @@ for path in snakemake.input.models:
 
 if "trees" in exp["models"]:
     trees = json.loads(p.trees)
-    labeled, unlabeled = load_dataset(files["labeled"]), load_dataset(files["unlabeled"])
+    labeled = load_dataset(files["labeled"])
     for seed in exp["seeds"]:
         seed_everything(p.seed + seed)
         x_aug, y_aug = augment(labeled["images"], labeled["labels"], trees["augment_copies"],
@@ -73,8 +73,8 @@ if "trees" in exp["models"]:
         for method in trees["methods"]:
             for training, (x, y) in sets.items():
                 tree = fit_tree(method, x, y, p.seed + seed, snakemake.threads)
-                predicted = np.asarray(tree.predict(unlabeled["images"].reshape(len(unlabeled["images"]), -1)))
-                per_class(method, training, seed, unlabeled["true_labels"], predicted)
+                per_class(method, training, seed, unlabeled["true_labels"],
+                          tree_predict(tree, unlabeled["images"]))
         log.info("trees of seed %d done", seed)
 columns = ["model", "training", "seed", "set", "class", "metric", "value"]
 write_table(pd.DataFrame(rows, columns=columns), snakemake.output[0])
