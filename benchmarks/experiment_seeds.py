@@ -1,0 +1,69 @@
+"""How much an unsupervised experiment's classes depend on the training seed: train its
+joint model with N seeds and print, per seed, the final training loss per image
+(with the last epoch's KL weights, averaged over 20 draws) beside the matched accuracy
+and NMI against the known labels, which training never sees.
+
+    snakemake --cores 2 results/experiments/lattice/all.npz
+    python benchmarks/experiment_seeds.py --experiment lattice --seeds 12
+
+Run from the repository root after the experiment's data are prepared; it reads the
+experiment and training settings from config.yaml (or --config).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+import torch
+import yaml
+
+from rotvae.config import validate_config
+from rotvae.datasets import load_dataset
+from rotvae.plan import INVARIANT_MODELS, training_settings
+from rotvae.train import Data, TrainConfig, flatten, train
+
+
+def final_loss(model, images: np.ndarray, options: TrainConfig, draws: int = 20) -> float:
+    x = flatten(images, torch.device("cpu"))
+    torch.manual_seed(0)
+    with torch.no_grad():
+        losses = [float(model.loss(x, options.beta_cont_end, options.beta_disc_end))
+                  for _ in range(draws)]
+    return float(np.mean(losses)) / len(x)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default="config.yaml")
+    parser.add_argument("--experiment", default="lattice")
+    parser.add_argument("--model", default="jtrvae", choices=["jvae", "jtrvae"])
+    parser.add_argument("--seeds", type=int, default=12, help="how many seeds")
+    parser.add_argument("--first", type=int, default=0, help="the first seed")
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    config = validate_config(yaml.safe_load(open(args.config)))
+    experiment = {e["name"]: e for e in config["experiments"]}[args.experiment]
+    every = load_dataset(f"results/experiments/{args.experiment}/all.npz")
+    if "true_labels" not in every:
+        raise SystemExit(f"experiment '{args.experiment}' has no known labels to compare with")
+    summary = json.load(open(f"results/experiments/{args.experiment}/prepared.json"))
+    model_options, options = training_settings(config["training"], args.model)
+    if args.model in INVARIANT_MODELS:
+        model_options.update(invariances=experiment["invariances"], padding=experiment["padding"])
+    model_options["n_classes"] = summary["n_classes"]
+    print(f"{'seed':>4} {'final loss':>11} {'matched accuracy':>17} {'NMI':>6}")
+    for seed in range(args.first, args.first + args.seeds):
+        data = Data(every["images"], test_x=every["images"], test_y=every["true_labels"])
+        run = TrainConfig(**{**options, "epochs": experiment["epochs"], "seed": seed,
+                             "device": "cpu"})
+        model, record = train(args.model, data, model_options, run, threads=args.threads,
+                              progress=False)
+        last = record["history"][-1]
+        print(f"{seed:>4} {final_loss(model, every['images'], run):>11.2f} "
+              f"{last['test_matched_accuracy']:>17.3f} {last['test_nmi']:>6.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
