@@ -78,3 +78,9 @@ def test_bench_prints_seconds_per_step(capsys):
     assert main(["bench", "--model", "ssvae", "--engine", "pyro", "--steps", "1",
                  "--warmup", "0", "--threads", "1", "--batch-size", "4"]) == 0
     assert json.loads(capsys.readouterr().out)["engine"] == "pyro"
+    assert main(["bench", "--model", "ssrvae", "--decoder", "spatial", "--pixel-fraction",
+                 "0.25", "--steps", "1", "--warmup", "1", "--threads", "1",
+                 "--batch-size", "4"]) == 0
+    assert json.loads(capsys.readouterr().out)["pixel_fraction"] == 0.25
+    assert main(["bench", "--model", "ssrvae", "--pixel-fraction", "0", "--steps", "1"]) == 2
+    assert "--pixel-fraction" in capsys.readouterr().err

@@ -28,14 +28,19 @@ def time_steps(
     image_shape: tuple[int, int] = (48, 48),
     seed: int = 0,
     compile: bool = False,
+    pixel_fraction: float = 1.0,
 ) -> dict:
     """Seconds per training step of `kind` (with `decoder`, default the kind's own) on
     random images. engine 'torch' runs the model's fused `loss`; 'pyro' runs Pyro's SVI
-    with TraceEnum_ELBO on the same `model`/`guide`, to show what the bookkeeping costs."""
+    with TraceEnum_ELBO on the same `model`/`guide`, to show what the bookkeeping costs.
+    pixel_fraction < 1: each step draws that fraction of the pixels for the likelihood,
+    as training does (torch engine only)."""
     if kind not in BENCH_MODELS:
         raise ValueError(f"--model {kind}: expected one of {list(BENCH_MODELS)}")
     if engine not in ("torch", "pyro"):
         raise ValueError(f"--engine {engine}: expected torch or pyro")
+    if pixel_fraction < 1 and engine != "torch":
+        raise ValueError("--pixel-fraction < 1 needs --engine torch")
     if threads:
         torch.set_num_threads(threads)
     dev = resolve_device(device)
@@ -51,9 +56,15 @@ def time_steps(
         optimizer = make_optimizer(model, 5e-4)
         loss_fn = torch.compile(model.loss) if compile else model.loss
 
+        n_pixels = x.shape[1]
+        n_sub = max(1, round(pixel_fraction * n_pixels))
+
         def step():
+            pixels = None
+            if n_sub < n_pixels:  # drawn per step, as in training
+                pixels = torch.randperm(n_pixels, device=dev)[:n_sub]
             optimizer.zero_grad(set_to_none=True)
-            loss_fn(x).backward()
+            loss_fn(x, pixels=pixels).backward()
             optimizer.step()
 
         if compile:  # the first call compiles: timed apart, not as a step
@@ -85,5 +96,6 @@ def time_steps(
         "model": kind, "decoder": config.decoder, "engine": engine, "device": str(dev),
         "batch_size": batch_size, "image_shape": list(image_shape), "steps": steps,
         "threads": torch.get_num_threads(), "compiled": compile,
+        "pixel_fraction": pixel_fraction,
         "compile_seconds": compile_seconds, "seconds_per_step": seconds,
     }

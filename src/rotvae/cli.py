@@ -262,6 +262,9 @@ def _add_bench(sub):
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu")
     p.add_argument("--compile", action="store_true", help="torch.compile the loss first")
+    p.add_argument("--pixel-fraction", type=float, default=1.0,
+                   help="evaluate the likelihood on this fraction of the pixels per step, "
+                        "as training does with pixel_fraction < 1 (default 1: all)")
     p.set_defaults(func=cmd_bench)
 
 
@@ -270,9 +273,11 @@ def cmd_bench(args) -> int:
 
     if args.steps < 1 or args.batch_size < 1:
         raise UsageError("--steps and --batch-size must be >= 1")
+    if not 0 < args.pixel_fraction <= 1:
+        raise UsageError(f"--pixel-fraction {args.pixel_fraction}: expected a number in (0, 1]")
     print(json.dumps(time_steps(args.model, args.decoder, args.batch_size, args.steps,
                                 args.warmup, args.threads, args.device, args.engine,
-                                compile=args.compile)))
+                                compile=args.compile, pixel_fraction=args.pixel_fraction)))
     return 0
 
 
