@@ -51,7 +51,9 @@ def main() -> None:
     summary = json.load(open(f"results/experiments/{args.experiment}/prepared.json"))
     model_options, options = training_settings(config["training"], args.model)
     if args.model in INVARIANT_MODELS:
-        model_options.update(invariances=experiment["invariances"], padding=experiment["padding"])
+        model_options.update(invariances=experiment["invariances"], padding=experiment["padding"],
+                             decoder=experiment["decoder"])
+        options["pixel_fraction"] = experiment["pixel_fraction"]
     model_options["n_classes"] = summary["n_classes"]
     print(f"{'seed':>4} {'final loss':>11} {'matched accuracy':>17} {'NMI':>6}")
     for seed in range(args.first, args.first + args.seeds):

@@ -31,6 +31,8 @@ def test_validation_does_not_change_its_input():
         ({"paper001": {"train": {"per_class": 0}}}, "paper001.train.per_class"),
         ({"paper000": {"scale": [1.3, 1.0]}}, "paper000.scale"),
         ({"paper000": {"angles": [30], "reference_angle": 60}}, "paper000.reference_angle"),
+        ({"training": {"decoder": {"ssrvae": "conv"}}}, "training.decoder.ssrvae"),
+        ({"training": {"pixel_fraction": {"ssrvae": 0}}}, "training.pixel_fraction.ssrvae"),
     ],
 )
 def test_bad_values_are_rejected_naming_the_key(config, key):
@@ -100,3 +102,17 @@ def test_show_config_prints_a_valid_config(capsys):
     assert main(["show-config"]) == 0
     printed = yaml.safe_load(capsys.readouterr().out)
     assert validate_config(printed) == validate_config({})
+
+
+def test_each_invariant_cards_model_takes_its_own_decoder_and_pixel_fraction():
+    from rotvae.plan import training_settings
+
+    training = validate_config({})["training"]
+    settings = {m: training_settings(training, m) for m in ("ssrvae", "jtrvae", "ssvae")}
+    assert settings["ssrvae"][0]["decoder"] == "spatial"
+    assert settings["ssrvae"][1]["pixel_fraction"] == 1 / 128
+    assert (settings["jtrvae"][0]["decoder"], settings["jtrvae"][1]["pixel_fraction"]) == ("affine", 1.0)
+    assert (settings["ssvae"][0]["decoder"], settings["ssvae"][1]["pixel_fraction"]) == ("mlp", 1.0)
+    changed = validate_config({"training": {"decoder": {"jtrvae": "spatial"}}})["training"]
+    assert training_settings(changed, "jtrvae")[0]["decoder"] == "spatial"
+    assert training_settings(changed, "ssrvae")[0]["decoder"] == "spatial"  # default kept

@@ -126,9 +126,12 @@ def training_settings(training: dict, model: str) -> tuple[dict, dict]:
     configured decoder and pixel fraction, the others the MLP decoder and every pixel."""
     invariant = model in INVARIANT_MODELS
     options = dict(training["ss"] if model in SS_MODELS else training["joint"])
-    options["pixel_fraction"] = training["pixel_fraction"] if invariant else 1.0
+    # decoder and pixel_fraction are set per cards model; an experiment's rvae, which the
+    # cards do not have, takes the experiment's own (train_experiment.py).
+    options["pixel_fraction"] = training["pixel_fraction"].get(model, 1.0) if invariant else 1.0
     options["compile"] = training["compile"]
-    model_options = dict(training["model"], decoder=training["decoder"] if invariant else "mlp")
+    decoder = training["decoder"].get(model, "affine") if invariant else "mlp"
+    model_options = dict(training["model"], decoder=decoder)
     return model_options, options
 
 

@@ -25,8 +25,10 @@ else:
     if "true_labels" in every:
         data.test_x, data.test_y = every["images"], every["true_labels"]
 model_options, options = training_settings(training, kind)
-if kind in INVARIANT_MODELS:
-    model_options.update(invariances=exp["invariances"], padding=exp["padding"])
+if kind in INVARIANT_MODELS:  # the experiment's own decoder, not the cards'
+    model_options.update(invariances=exp["invariances"], padding=exp["padding"],
+                         decoder=exp["decoder"])
+    options["pixel_fraction"] = exp["pixel_fraction"]
 if kind not in ("vae", "rvae"):
     model_options["n_classes"] = summary["n_classes"]
 options.update(epochs=exp["epochs"], seed=p.seed, device=p.device)
