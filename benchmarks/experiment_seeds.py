@@ -21,7 +21,7 @@ import yaml
 
 from rotvae.config import validate_config
 from rotvae.datasets import load_dataset
-from rotvae.plan import INVARIANT_MODELS, training_settings
+from rotvae.plan import experiment_training_settings
 from rotvae.train import Data, TrainConfig, flatten, train
 
 
@@ -49,17 +49,12 @@ def main() -> None:
     if "true_labels" not in every:
         raise SystemExit(f"experiment '{args.experiment}' has no known labels to compare with")
     summary = json.load(open(f"results/experiments/{args.experiment}/prepared.json"))
-    model_options, options = training_settings(config["training"], args.model)
-    if args.model in INVARIANT_MODELS:
-        model_options.update(invariances=experiment["invariances"], padding=experiment["padding"],
-                             decoder=experiment["decoder"])
-        options["pixel_fraction"] = experiment["pixel_fraction"]
-    model_options["n_classes"] = summary["n_classes"]
+    model_options, options = experiment_training_settings(
+        config["training"], experiment, args.model, summary["n_classes"])
     print(f"{'seed':>4} {'final loss':>11} {'matched accuracy':>17} {'NMI':>6}")
     for seed in range(args.first, args.first + args.seeds):
         data = Data(every["images"], test_x=every["images"], test_y=every["true_labels"])
-        run = TrainConfig(**{**options, "epochs": experiment["epochs"], "seed": seed,
-                             "device": "cpu"})
+        run = TrainConfig(**{**options, "seed": seed, "device": "cpu"})
         model, record = train(args.model, data, model_options, run, threads=args.threads,
                               progress=False)
         last = record["history"][-1]

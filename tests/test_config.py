@@ -116,3 +116,18 @@ def test_each_invariant_cards_model_takes_its_own_decoder_and_pixel_fraction():
     changed = validate_config({"training": {"decoder": {"jtrvae": "spatial"}}})["training"]
     assert training_settings(changed, "jtrvae")[0]["decoder"] == "spatial"
     assert training_settings(changed, "ssrvae")[0]["decoder"] == "spatial"  # default kept
+
+
+def test_an_experiment_trains_with_its_own_decoder_epochs_and_classes():
+    from rotvae.plan import experiment_training_settings
+
+    config = validate_config({})
+    lattice = {e["name"]: e for e in config["experiments"]}["lattice"]
+    model_options, options = experiment_training_settings(config["training"], lattice,
+                                                          "jtrvae", 2)
+    assert model_options["decoder"] == lattice["decoder"] == "affine"
+    assert model_options["padding"] == "zeros" and model_options["n_classes"] == 2
+    assert options["pixel_fraction"] == 1.0 and options["epochs"] == lattice["epochs"]
+    vae_options, vae = experiment_training_settings(config["training"], lattice, "rvae", 2)
+    assert "n_classes" not in vae_options
+    assert vae["beta_cont_start"] == vae["beta_cont_end"] == config["training"]["vae"]["beta"]

@@ -11,7 +11,7 @@ import time
 import torch
 
 from .models import build_model
-from .train import make_optimizer, resolve_device
+from .train import draw_pixels, make_optimizer, resolve_device
 
 BENCH_MODELS = ("ssvae", "ssrvae", "jvae", "jtrvae")
 
@@ -56,13 +56,8 @@ def time_steps(
         optimizer = make_optimizer(model, 5e-4)
         loss_fn = torch.compile(model.loss) if compile else model.loss
 
-        n_pixels = x.shape[1]
-        n_sub = max(1, round(pixel_fraction * n_pixels))
-
         def step():
-            pixels = None
-            if n_sub < n_pixels:  # drawn per step, as in training
-                pixels = torch.randperm(n_pixels, device=dev)[:n_sub]
+            pixels = draw_pixels(x.shape[1], pixel_fraction, device=dev)  # as in training
             optimizer.zero_grad(set_to_none=True)
             loss_fn(x, pixels=pixels).backward()
             optimizer.step()

@@ -127,11 +127,29 @@ def training_settings(training: dict, model: str) -> tuple[dict, dict]:
     invariant = model in INVARIANT_MODELS
     options = dict(training["ss"] if model in SS_MODELS else training["joint"])
     # decoder and pixel_fraction are set per cards model; an experiment's rvae, which the
-    # cards do not have, takes the experiment's own (train_experiment.py).
+    # cards do not have, takes the experiment's own (experiment_training_settings).
     options["pixel_fraction"] = training["pixel_fraction"].get(model, 1.0) if invariant else 1.0
     options["compile"] = training["compile"]
     decoder = training["decoder"].get(model, "affine") if invariant else "mlp"
     model_options = dict(training["model"], decoder=decoder)
+    return model_options, options
+
+
+def experiment_training_settings(training: dict, experiment: dict, model: str,
+                                 n_classes: int) -> tuple[dict, dict]:
+    """`training_settings` for a model of one experiment: the config's recipe with the
+    experiment's own epochs, invariances, padding, decoder, pixel fraction and classes,
+    and the plain VAE's KL weight for vae/rvae (one class)."""
+    model_options, options = training_settings(training, model)
+    if model in INVARIANT_MODELS:  # the experiment's own decoder, not the cards'
+        model_options.update(invariances=experiment["invariances"],
+                             padding=experiment["padding"], decoder=experiment["decoder"])
+        options["pixel_fraction"] = experiment["pixel_fraction"]
+    if model in ("vae", "rvae"):
+        options["beta_cont_start"] = options["beta_cont_end"] = training["vae"]["beta"]
+    else:
+        model_options["n_classes"] = n_classes
+    options["epochs"] = experiment["epochs"]
     return model_options, options
 
 

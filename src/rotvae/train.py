@@ -82,6 +82,15 @@ class TrainConfig:
                 raise ValueError(f"training option '{key}' = {getattr(self, key)!r} is out of range")
 
 
+def draw_pixels(n_pixels: int, fraction: float, generator=None, device=None):
+    """Indices of a random `fraction` of the pixels (at least one), drawn afresh for a
+    step whose likelihood uses only them; None when the fraction covers every pixel."""
+    n_sub = max(1, round(fraction * n_pixels))
+    if n_sub >= n_pixels:
+        return None
+    return torch.randperm(n_pixels, generator=generator, device=device)[:n_sub]
+
+
 def ramp(start: float, end: float, epochs: int, epoch: int) -> float:
     """Linear from `start` at epoch 0 to `end` at epoch `epochs`, then `end`."""
     if epochs <= 0 or epoch >= epochs:
@@ -237,8 +246,6 @@ def train(
             raise ValueError(f"model '{kind}' is semi-supervised: it needs labeled data")
         labeled_x = flatten(data.labeled_x, device)
         labeled_y = torch.as_tensor(data.labeled_y, dtype=torch.long, device=device)
-    n_pixels = unlabeled.shape[1]
-    n_sub = max(1, round(options.pixel_fraction * n_pixels))
     loss_fn = torch.compile(model.loss) if options.compile else model.loss
 
     from tqdm.auto import tqdm
@@ -262,9 +269,9 @@ def train(
         total, count = 0.0, 0
         for part, idx in steps:
             idx = idx.to(device)
-            pixels = None
-            if n_sub < n_pixels:
-                pixels = torch.randperm(n_pixels, generator=generator)[:n_sub].to(device)
+            pixels = draw_pixels(unlabeled.shape[1], options.pixel_fraction, generator)
+            if pixels is not None:
+                pixels = pixels.to(device)
             optimizer.zero_grad(set_to_none=True)
             if not is_ss:
                 loss = loss_fn(unlabeled[idx], beta_cont, beta_disc, pixels=pixels)

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from rotvae.datasets import load_dataset
-from rotvae.plan import INVARIANT_MODELS, training_settings
+from rotvae.plan import experiment_training_settings
 from rotvae.scripting import start
 from rotvae.train import Data, TrainConfig, save_model, train
 
@@ -24,16 +24,9 @@ else:
     data = Data(every["images"])
     if "true_labels" in every:
         data.test_x, data.test_y = every["images"], every["true_labels"]
-model_options, options = training_settings(training, kind)
-if kind in INVARIANT_MODELS:  # the experiment's own decoder, not the cards'
-    model_options.update(invariances=exp["invariances"], padding=exp["padding"],
-                         decoder=exp["decoder"])
-    options["pixel_fraction"] = exp["pixel_fraction"]
-if kind not in ("vae", "rvae"):
-    model_options["n_classes"] = summary["n_classes"]
-options.update(epochs=exp["epochs"], seed=p.seed, device=p.device)
-if kind in ("vae", "rvae"):
-    options["beta_cont_start"] = options["beta_cont_end"] = training["vae"]["beta"]
+model_options, options = experiment_training_settings(training, exp, kind,
+                                                      summary["n_classes"])
+options.update(seed=p.seed, device=p.device)
 model, record = train(kind, data, model_options, TrainConfig(**options),
                       checkpoint=p.checkpoint, threads=snakemake.threads, progress=False)
 record["experiment"] = exp["name"]
