@@ -29,7 +29,8 @@ def final_loss(model, images: np.ndarray, options: TrainConfig, draws: int = 20)
     x = flatten(images, torch.device("cpu"))
     torch.manual_seed(0)
     with torch.no_grad():
-        losses = [float(model.loss(x, options.beta_cont_end, options.beta_disc_end))
+        losses = [float(model.loss(x, options.beta_cont_end, options.beta_disc_end,
+                                  beta_transform=options.beta_transform))
                   for _ in range(draws)]
     return float(np.mean(losses)) / len(x)
 

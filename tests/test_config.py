@@ -27,6 +27,7 @@ def test_validation_does_not_change_its_input():
         ({"paper000": {"models": ["ssvae", "transformer"]}}, "paper000.models[1]"),
         ({"paper001": {"models": ["jtrvae", "gan"]}}, "paper001.models[1]"),
         ({"seed": -1}, "seed"),
+        ({"training": {"joint": {"beta_transform": -1}}}, "training.joint.beta_transform"),
         ({"device": "tpu"}, "device"),
         ({"paper001": {"train": {"per_class": 0}}}, "paper001.train.per_class"),
         ({"paper000": {"scale": [1.3, 1.0]}}, "paper000.scale"),
@@ -131,3 +132,6 @@ def test_an_experiment_trains_with_its_own_decoder_epochs_and_classes():
     vae_options, vae = experiment_training_settings(config["training"], lattice, "rvae", 2)
     assert "n_classes" not in vae_options
     assert vae["beta_cont_start"] == vae["beta_cont_end"] == config["training"]["vae"]["beta"]
+    # the plain VAE's one weight covers its angle and offsets; the j-models keep the
+    # paper's separate weight on them
+    assert vae["beta_transform"] is None and options["beta_transform"] == 1.0

@@ -58,16 +58,32 @@ def test_enumerated_loss_is_the_explicit_sum_over_classes():
     assert torch.allclose(enumerated, -total.sum(), rtol=1e-5)
 
 
+@pytest.mark.parametrize("beta_transform", [None, 0.5])
 @pytest.mark.parametrize("kind, decoder", [("jvae", "mlp"), ("jtrvae", "affine"), ("jtrvae", "spatial")])
-def test_joint_loss_equals_pyro_enumerated_elbo(kind, decoder):
+def test_joint_loss_equals_pyro_enumerated_elbo(kind, decoder, beta_transform):
     torch.manual_seed(0)
     model, _ = build_model(kind, decoder=decoder, **TINY)
     x = torch.rand(6, 64)
     pyro.set_rng_seed(4)
-    expected = TraceEnum_ELBO(max_plate_nesting=1).differentiable_loss(model.model, model.guide, x, 7.0, 2.0)
+    expected = TraceEnum_ELBO(max_plate_nesting=1).differentiable_loss(
+        model.model, model.guide, x, 7.0, 2.0, beta_transform)
     pyro.set_rng_seed(4)
-    got = model.loss(x, 7.0, 2.0)
+    got = model.loss(x, 7.0, 2.0, beta_transform=beta_transform)
     assert torch.allclose(got, expected, rtol=1e-5)
+
+
+def test_transform_weight_changes_only_the_invariant_joint_loss():
+    """beta_transform weighs the angle and offset latents alone: it changes j-trVAE's loss
+    and leaves j-VAE's (which has neither) as it is."""
+    x = torch.rand(6, 64)
+    for kind, decoder, changes in [("jtrvae", "affine", True), ("jvae", "mlp", False)]:
+        torch.manual_seed(0)
+        model, _ = build_model(kind, decoder=decoder, **TINY)
+        losses = []
+        for beta_transform in (None, 0.5):
+            torch.manual_seed(1)
+            losses.append(model.loss(x, 7.0, 2.0, beta_transform=beta_transform))
+        assert bool(torch.isclose(losses[0], losses[1])) is not changes
 
 
 @pytest.mark.parametrize("decoder", ["affine", "spatial"])

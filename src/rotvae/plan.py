@@ -145,8 +145,9 @@ def experiment_training_settings(training: dict, experiment: dict, model: str,
         model_options.update(invariances=experiment["invariances"],
                              padding=experiment["padding"], decoder=experiment["decoder"])
         options["pixel_fraction"] = experiment["pixel_fraction"]
-    if model in ("vae", "rvae"):
+    if model in ("vae", "rvae"):  # one KL weight on every latent
         options["beta_cont_start"] = options["beta_cont_end"] = training["vae"]["beta"]
+        options["beta_transform"] = None
     else:
         model_options["n_classes"] = n_classes
     options["epochs"] = experiment["epochs"]

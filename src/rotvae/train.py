@@ -48,6 +48,11 @@ class TrainConfig:
     beta_disc_start: float = 3.0
     beta_disc_end: float = 3.0
     beta_epochs: int = 50
+    # j-models: KL weight of the angle and offset latents, constant (paper 001, Eq. 2:
+    # beta_1 = 1); None gives them the continuous weight, as pyroVED's jiVAE does. With
+    # the continuous weight at 40 early on, the angle latent stays unused for tens of
+    # epochs and at 120 degrees never recovers (README, Models).
+    beta_transform: float | None = 1.0
     # Labeled batches per epoch: 0 interleaves each labeled batch once (the recipe's
     # natural ratio); n > 0 draws a labeled batch after every n-th unlabeled batch. The
     # default departs from the recipe on evidence: at its ratio the decoder learns to
@@ -74,6 +79,7 @@ class TrainConfig:
             ("pixel_fraction", 0 < self.pixel_fraction <= 1),
             ("device", self.device in ("auto", "cpu", "cuda")),
             ("kl_epochs", self.kl_epochs >= 0), ("beta_epochs", self.beta_epochs >= 0),
+            ("beta_transform", self.beta_transform is None or self.beta_transform >= 0),
             ("lr_decay_fraction", 0 <= self.lr_decay_fraction <= 1),
             ("lr_end_factor", 0 < self.lr_end_factor <= 1),
         ]
@@ -274,7 +280,8 @@ def train(
                 pixels = pixels.to(device)
             optimizer.zero_grad(set_to_none=True)
             if not is_ss:
-                loss = loss_fn(unlabeled[idx], beta_cont, beta_disc, pixels=pixels)
+                loss = loss_fn(unlabeled[idx], beta_cont, beta_disc, pixels=pixels,
+                               beta_transform=options.beta_transform)
             elif part == "u":
                 loss = loss_fn(unlabeled[idx], None, kl, options.aux_weight, pixels=pixels)
             else:
