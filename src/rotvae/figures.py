@@ -96,6 +96,7 @@ def heatmap(ax, grid, x_labels, y_labels, x_title, y_title, vmin=0.0, vmax=1.0, 
                 cbar_kws={"label": value})
     ax.set_xlabel(x_title)
     ax.set_ylabel(y_title)
+    ax.tick_params(axis="y", labelrotation=0)  # upright row names stay clear of the title
     ax.invert_yaxis()
     return ax
 
