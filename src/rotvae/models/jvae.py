@@ -37,9 +37,10 @@ class JointVAE(LatentVAE):
         k = self.config.n_classes
         with pyro.plate("data", xs.shape[0]):
             parts = []
-            for site, dim, beta in self._continuous_sites(beta_cont, beta_transform):
+            for site, part, beta in self._continuous_sites(beta_cont, beta_transform):
+                size = part.stop - part.start
                 with poutine.scale(scale=beta):
-                    parts.append(pyro.sample(site, dist.Normal(xs.new_zeros(dim), 1.0).to_event(1)))
+                    parts.append(pyro.sample(site, dist.Normal(xs.new_zeros(size), 1.0).to_event(1)))
             with poutine.scale(scale=beta_disc):
                 y = pyro.sample("y", dist.OneHotCategorical(logits=xs.new_zeros(k)))
             logits = self.decode_latent(torch.cat(parts, -1), y)
@@ -49,35 +50,31 @@ class JointVAE(LatentVAE):
     def guide(self, xs, beta_cont=1.0, beta_disc=1.0, beta_transform=None):
         with pyro.plate("data", xs.shape[0]):
             loc, scale = self.encoder_z(xs)
-            start = 0
-            for site, dim, beta in self._continuous_sites(beta_cont, beta_transform):
+            for site, part, beta in self._continuous_sites(beta_cont, beta_transform):
                 with poutine.scale(scale=beta):
-                    pyro.sample(site, dist.Normal(loc[..., start : start + dim],
-                                                  scale[..., start : start + dim]).to_event(1))
-                start += dim
+                    pyro.sample(site, dist.Normal(loc[..., part], scale[..., part]).to_event(1))
             with poutine.scale(scale=beta_disc):
                 pyro.sample("y", dist.OneHotCategorical(logits=self.classifier.logits(xs)),
                             infer={"enumerate": "parallel"})
 
     def _continuous_sites(self, beta_cont, beta_transform):
-        """(site, size, KL weight) of the angle + offset latents ("tau"), if any, then of
-        the content latents ("z"), in the order of `LatentVAE`'s layout."""
+        """(site, slice of the latent vector, KL weight) of the angle + offset latents
+        ("tau"), if any, then of the content latents ("z"), in `LatentVAE`'s layout."""
         tau_beta = beta_cont if beta_transform is None else beta_transform
-        sites = [("tau", self.n_coord, tau_beta)] if self.n_coord else []
-        return sites + [("z", self.config.latent_dim, beta_cont)]
+        content = ("z", slice(self.n_coord, self.z_dim), beta_cont)
+        return [("tau", slice(0, self.n_coord), tau_beta), content] if self.n_coord else [content]
 
     def loss(self, xs, beta_cont=1.0, beta_disc=1.0, pixels=None, beta_transform=None):
         """Negative ELBO summed over the batch."""
         k = self.config.n_classes
         loc, scale = self.encoder_z(xs)
-        zs, weighted_kl, start = [], 0.0, 0
-        for _, dim, beta in self._continuous_sites(beta_cont, beta_transform):
-            q = dist.Normal(loc[..., start : start + dim], scale[..., start : start + dim])
+        zs, weighted_kl = [], 0.0
+        for _, part, beta in self._continuous_sites(beta_cont, beta_transform):
+            q = dist.Normal(loc[..., part], scale[..., part])
             z = q.rsample()  # shared by every enumerated class; one draw per site, as Pyro
             kl = q.log_prob(z).sum(-1) - dist.Normal(0.0, 1.0).log_prob(z).sum(-1)
             zs.append(z)
             weighted_kl = weighted_kl + beta * kl
-            start += dim
         log_q_y = torch.log_softmax(self.classifier.logits(xs), -1)  # (B, K)
         logits = self.decode_latent(torch.cat(zs, -1), self.enumerated_classes(xs.device),
                                     pixels)  # (K, B, P)
