@@ -1,0 +1,35 @@
+"""The benchmark scripts that read a run's artifacts."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SMOKE_CONFIG = REPO / "tests" / "smoke" / "config.yaml"
+
+
+def write_record(path: Path, seconds: list[float]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"history": [{"epoch": i + 1, "seconds": s}
+                                            for i, s in enumerate(seconds)]}))
+
+
+def test_run_cost_charges_untrained_models_with_their_kinds_mean(tmp_path):
+    # The smoke plan: ss-VAE and ss-rVAE at 30 and 60 degrees, j-VAE and j-trVAE at 12
+    # and 120, one seed, 2 epochs each.
+    models = tmp_path / "models"
+    write_record(models / "000" / "ssrvae_a30_s0.json", [30, 30])  # 1 min
+    write_record(models / "000" / "ssrvae_a60_s0.json", [90, 90])  # 3 min
+    write_record(models / "001" / "jvae_a12_s0.json", [120])  # 1 of 2 epochs: 4 min for 2
+    out = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run_cost.py"), "--config",
+         str(SMOKE_CONFIG), "--results", str(tmp_path), "--cores", "2"],
+        capture_output=True, text=True, check=True).stdout
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[1:-1]}
+    assert rows["ssrvae"][1:4] == ["2", "2", "2.0"]
+    assert rows["jvae"][1:4] == ["2", "1", "4.0"]  # the other j-VAE charged 4 min too
+    assert rows["ssvae"][2] == "0" and rows["jtrvae"][2] == "0"
+    # 1 + 3 min of ss-rVAE and 2 x 4 min of j-VAE: 12 min = 0.2 core-hours, 0.1 h on 2 cores
+    assert out.splitlines()[-1].startswith("training: 0.2 core-hours, at least 0.1 h on 2 cores")
+    assert "not counted: ssvae, jtrvae" in out
