@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from rotvae.config import load_config
-from rotvae.plan import trained_models
+from rotvae.plan import trained_models, training_settings
 
 
 def model_minutes(record: dict, epochs: int) -> float:
@@ -40,12 +40,11 @@ def main() -> None:
     planned: dict[str, int] = defaultdict(int)
     for paper, name in trained_models(config):
         kind = name.split("_a")[0]
-        section = "ss" if paper == "000" else "joint"
         planned[kind] += 1
         path = Path(args.results) / "models" / paper / f"{name}.json"
         if path.is_file():
-            record = json.loads(path.read_text())
-            measured[kind].append(model_minutes(record, config["training"][section]["epochs"]))
+            epochs = training_settings(config["training"], kind)[1]["epochs"]
+            measured[kind].append(model_minutes(json.loads(path.read_text()), epochs))
 
     print(f"{'model':8} {'planned':>8} {'measured':>9} {'min/model':>10} {'core-hours':>11}")
     total = 0.0
