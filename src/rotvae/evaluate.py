@@ -48,3 +48,18 @@ def cluster_scores(true, clusters, n_classes: int, n_clusters: int | None = None
         "ari": float(adjusted_rand_score(true, clusters)),
         "mapping": mapping.tolist(),
     }
+
+
+def correlation_ratio(values, labels) -> float:
+    """Share of the variance of one latent that the known labels explain (eta squared):
+    sum over classes of n_k (mean_k - mean)^2 over the total sum of squares. 1 when the
+    latent takes one value per class, 0 when every class has the same mean; a constant
+    latent explains nothing and scores 0. Works for any number of classes."""
+    values = np.asarray(values, dtype=np.float64)
+    labels = np.asarray(labels)
+    total = float(((values - values.mean()) ** 2).sum())
+    if total == 0.0:
+        return 0.0
+    between = sum(float((labels == k).sum()) * (values[labels == k].mean() - values.mean()) ** 2
+                  for k in np.unique(labels))
+    return float(between / total)

@@ -1,7 +1,10 @@
 """Scores of every model and seed of one experiment, as tidy rows (model, training, seed,
 set, class, metric, value): accuracy per class and overall of the semi-supervised models
 and the trees on the unlabeled part; matched accuracy, NMI and ARI of the unsupervised
-classes on every image and, with the classes matched there, on the second image."""
+classes on every image and, with the classes matched there, on the second image; and,
+for those models, how much of each continuous latent the known labels explain
+(eta_squared_<latent>, on every image and on the second one), since a model may carry the
+labels in a continuous latent rather than in its classes (paper 001, Fig. 5)."""
 
 import json
 from pathlib import Path
@@ -11,8 +14,8 @@ import pandas as pd
 
 from rotvae.baselines import augment, fit_tree, tree_predict
 from rotvae.datasets import load_dataset
-from rotvae.evaluate import cluster_scores
-from rotvae.latents import encode_all
+from rotvae.evaluate import cluster_scores, correlation_ratio
+from rotvae.latents import encode_all, latent_names
 from rotvae.robustness import predict
 from rotvae.scripting import start, write_table
 from rotvae.seeding import seed_everything
@@ -37,6 +40,16 @@ def per_class(model, training, seed, true, predicted, where="unlabeled"):
                  "class": "all", "metric": "accuracy", "value": float((predicted == true).mean())})
 
 
+def latent_shares(model, kind, seed, locs, true, where):
+    """eta squared of each content latent against the known labels; the angle and offsets
+    are left out (the angle is circular, the offsets follow where a patch was cut)."""
+    for j, name in enumerate(latent_names(model)):
+        if name.startswith("z"):
+            rows.append({"model": kind, "training": "unsupervised", "seed": seed, "set": where,
+                         "class": "all", "metric": f"eta_squared_{name}",
+                         "value": correlation_ratio(locs[:, j], true)})
+
+
 every = load_dataset(files["all"])
 transfer = load_dataset(files["transfer"]) if "transfer" in files else None
 unlabeled = load_dataset(files["unlabeled"]) if "unlabeled" in files else None
@@ -48,17 +61,19 @@ for path in snakemake.input.models:
                   predict(model, unlabeled["images"]))
     elif model.config.n_classes > 1 and "true_labels" in every:
         k = model.config.n_classes
-        _, clusters = encode_all(model, every["images"])
+        locs, clusters = encode_all(model, every["images"])
         scores = cluster_scores(every["true_labels"], clusters, len(names), k)
         mapping = np.asarray(scores.pop("mapping"))
         per_class(kind, "unsupervised", seed, every["true_labels"], mapping[clusters], "all")
         for metric, value in scores.items():
             rows.append({"model": kind, "training": "unsupervised", "seed": seed, "set": "all",
                          "class": "all", "metric": metric, "value": value})
+        latent_shares(model, kind, seed, locs, every["true_labels"], "all")
         if transfer is not None and "true_labels" in transfer:
-            _, t_clusters = encode_all(model, transfer["images"])
+            t_locs, t_clusters = encode_all(model, transfer["images"])
             per_class(kind, "unsupervised", seed, transfer["true_labels"],
                       mapping[t_clusters], "transfer")
+            latent_shares(model, kind, seed, t_locs, transfer["true_labels"], "transfer")
     log.info("scored %s", path)
 
 if "trees" in exp["models"]:

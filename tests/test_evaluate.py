@@ -1,0 +1,26 @@
+import numpy as np
+
+from rotvae.evaluate import cluster_scores, correlation_ratio
+
+
+def test_correlation_ratio_is_one_when_each_class_has_one_value_and_zero_for_equal_means():
+    labels = np.array([0, 0, 1, 1, 2, 2])
+    assert abs(correlation_ratio([5.0, 5.0, -1.0, -1.0, 3.0, 3.0], labels) - 1.0) < 1e-12
+    assert correlation_ratio([1.0, -1.0, 2.0, -2.0, 0.5, -0.5], labels) == 0.0
+    assert correlation_ratio(np.full(6, 0.3), labels) == 0.0
+
+
+def test_correlation_ratio_of_two_classes_is_the_squared_point_biserial_correlation():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 500)
+    values = labels * 0.7 + rng.normal(size=500)
+    r = np.corrcoef(values, labels)[0, 1]
+    assert abs(correlation_ratio(values, labels) - r**2) < 1e-12
+    assert 0.0 < correlation_ratio(values, labels) < 1.0
+
+
+def test_cluster_scores_match_renamed_clusters_to_the_classes():
+    true = np.array([0, 0, 1, 1, 2, 2])
+    scores = cluster_scores(true, np.array([2, 2, 0, 0, 1, 0]), 3)
+    assert scores["mapping"] == [1, 2, 0]
+    assert abs(scores["matched_accuracy"] - 5 / 6) < 1e-12
