@@ -47,6 +47,8 @@ TORCHVISION_SHIM = "def make_grid(tensor, *args, **kwargs):\n    return tensor\n
 CASES = [
     ("ss-VAE (no invariance)", ["--model", "ssvae"], "none", False),
     ("ss-VAE, compiled", ["--model", "ssvae", "--compile"], "none", False),
+    ("ss-VAE, 1/128 of pixels per step", ["--model", "ssvae", "--pixel-fraction", "0.0078125"],
+     "none", False),
     ("ss-rVAE, affine decoder (ours)", ["--model", "ssrvae", "--decoder", "affine"], "rt", False),
     ("ss-rVAE, spatial decoder (papers')", ["--model", "ssrvae", "--decoder", "spatial"],
      "rt", True),

@@ -121,3 +121,16 @@ def test_pixel_grid_matches_affine_grid():
     reference = torch.nn.functional.affine_grid(theta, [1, 1, 4, 6], align_corners=False)[0]
     assert torch.allclose(grid[:, 0], reference[..., 0].reshape(-1))
     assert torch.allclose(grid[:, 1], -reference[..., 1].reshape(-1))
+
+
+@pytest.mark.parametrize("kind, decoder", [("ssvae", "mlp"), ("ssrvae", "spatial")])
+def test_decoder_logits_on_a_pixel_subset_are_those_pixels_of_the_full_image(kind, decoder):
+    torch.manual_seed(0)
+    model, config = build_model(kind, decoder=decoder, **TINY)
+    z = torch.randn(5, model.z_dim)  # angle and offsets first where the model has them
+    y = model.one_hot(torch.tensor([0, 1, 2, 3, 0]))
+    pixels = torch.tensor([3, 17, 0, 63, 40])
+    full = model.decode_latent(z, y)
+    subset = model.decode_latent(z, y, pixels)
+    assert subset.shape == (5, 5)
+    assert torch.allclose(subset, full[..., pixels], atol=1e-6)

@@ -47,8 +47,12 @@ class MLPDecoder(Decoder):
     def logits(self, latent, angle=None, offset=None, pixels=None):
         if angle is not None or offset is not None:
             raise ValueError("the mlp decoder has no angle or offset; choose spatial or affine")
-        out = self.net(latent)
-        return out if pixels is None else out[..., pixels]
+        if pixels is None:
+            return self.net(latent)
+        # Only the output rows of the drawn pixels: the 128 -> 2304 layer and the
+        # likelihood's elementwise work on its logits are most of an ss-VAE step.
+        last = self.net[-1]
+        return F.linear(self.net[:-1](latent), last.weight[pixels], last.bias[pixels])
 
 
 class SpatialDecoder(Decoder):
