@@ -105,15 +105,16 @@ def test_show_config_prints_a_valid_config(capsys):
     assert validate_config(printed) == validate_config({})
 
 
-def test_each_invariant_cards_model_takes_its_own_decoder_and_pixel_fraction():
+def test_each_cards_model_takes_its_own_decoder_and_pixel_fraction():
     from rotvae.plan import training_settings
 
     training = validate_config({})["training"]
-    settings = {m: training_settings(training, m) for m in ("ssrvae", "jtrvae", "ssvae")}
+    settings = {m: training_settings(training, m) for m in ("ssrvae", "jtrvae", "ssvae", "jvae")}
     assert settings["ssrvae"][0]["decoder"] == "spatial"
     assert settings["ssrvae"][1]["pixel_fraction"] == 1 / 128
     assert (settings["jtrvae"][0]["decoder"], settings["jtrvae"][1]["pixel_fraction"]) == ("affine", 1.0)
-    assert (settings["ssvae"][0]["decoder"], settings["ssvae"][1]["pixel_fraction"]) == ("mlp", 1.0)
+    assert (settings["ssvae"][0]["decoder"], settings["ssvae"][1]["pixel_fraction"]) == ("mlp", 1 / 128)
+    assert (settings["jvae"][0]["decoder"], settings["jvae"][1]["pixel_fraction"]) == ("mlp", 1.0)
     changed = validate_config({"training": {"decoder": {"jtrvae": "spatial"}}})["training"]
     assert training_settings(changed, "jtrvae")[0]["decoder"] == "spatial"
     assert training_settings(changed, "ssrvae")[0]["decoder"] == "spatial"  # default kept
@@ -132,6 +133,9 @@ def test_an_experiment_trains_with_its_own_decoder_epochs_and_classes():
     vae_options, vae = experiment_training_settings(config["training"], lattice, "rvae", 2)
     assert "n_classes" not in vae_options
     assert vae["beta_cont_start"] == vae["beta_cont_end"] == config["training"]["vae"]["beta"]
+    particles = {e["name"]: e for e in config["experiments"]}["particles"]
+    _, ss = experiment_training_settings(config["training"], particles, "ssvae", 4)
+    assert ss["pixel_fraction"] == 1.0  # the cards' ss-VAE fraction does not leak in
     # the plain VAE's one weight covers its angle and offsets; the j-models keep the
     # paper's separate weight on them
     assert vae["beta_transform"] is None and options["beta_transform"] == 1.0

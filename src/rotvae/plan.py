@@ -122,13 +122,14 @@ def trained_models(config: dict) -> list[tuple[str, str]]:
 
 def training_settings(training: dict, model: str) -> tuple[dict, dict]:
     """Model options and training options of `model` from the config's `training`: the
-    ss recipe for ss-models, the joint recipe for the others; invariant models take the
-    configured decoder and pixel fraction, the others the MLP decoder and every pixel."""
+    ss recipe for ss-models, the joint recipe for the others; each model takes its
+    configured pixel fraction, invariant models their configured decoder and the others
+    the MLP decoder."""
     invariant = model in INVARIANT_MODELS
     options = dict(training["ss"] if model in SS_MODELS else training["joint"])
-    # decoder and pixel_fraction are set per cards model; an experiment's rvae, which the
-    # cards do not have, takes the experiment's own (experiment_training_settings).
-    options["pixel_fraction"] = training["pixel_fraction"].get(model, 1.0) if invariant else 1.0
+    # decoder and pixel_fraction are set per cards model; an experiment's models take the
+    # experiment's own (experiment_training_settings).
+    options["pixel_fraction"] = training["pixel_fraction"].get(model, 1.0)
     options["compile"] = training["compile"]
     decoder = training["decoder"].get(model, "affine") if invariant else "mlp"
     model_options = dict(training["model"], decoder=decoder)
@@ -145,6 +146,8 @@ def experiment_training_settings(training: dict, experiment: dict, model: str,
         model_options.update(invariances=experiment["invariances"],
                              padding=experiment["padding"], decoder=experiment["decoder"])
         options["pixel_fraction"] = experiment["pixel_fraction"]
+    else:  # the experiment's pixel fraction is its invariant models' (README, Your own data)
+        options["pixel_fraction"] = 1.0
     if model in ("vae", "rvae"):  # one KL weight on every latent
         options["beta_cont_start"] = options["beta_cont_end"] = training["vae"]["beta"]
         options["beta_transform"] = None
