@@ -23,8 +23,7 @@ import yaml
 
 from rotvae.config import validate_config
 from rotvae.datasets import load_dataset
-from rotvae.evaluate import correlation_ratio
-from rotvae.latents import encode_all, latent_names
+from rotvae.latents import encode_all, label_shares
 from rotvae.plan import experiment_training_settings
 from rotvae.train import Data, TrainConfig, flatten, train
 
@@ -65,8 +64,7 @@ def main() -> None:
                               progress=False)
         last = record["history"][-1]
         locs, _ = encode_all(model, every["images"])
-        best_z = max(correlation_ratio(locs[:, j], every["true_labels"])
-                     for j, name in enumerate(latent_names(model)) if name.startswith("z"))
+        best_z = max(label_shares(model, locs, every["true_labels"]).values())
         print(f"{seed:>4} {final_loss(model, every['images'], run):>11.2f} "
               f"{last['test_matched_accuracy']:>17.3f} {last['test_nmi']:>6.3f} "
               f"{best_z:>13.3f}", flush=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .evaluate import cluster_scores, normalized_confusion
+from .evaluate import cluster_scores, correlation_ratio, normalized_confusion
 
 FACTORS = ("angle", "shear_x", "shear_y", "scale")
 
@@ -37,6 +37,14 @@ def circular_correlation(a: np.ndarray, b: np.ndarray) -> float:
     db = np.sin(b - np.angle(np.exp(1j * b).mean()))
     denominator = np.sqrt((da**2).sum() * (db**2).sum())
     return float((da * db).sum() / denominator) if denominator > 0 else float("nan")
+
+
+def label_shares(model, locs: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """Eta squared of each content latent (z1, z2, ...) of `encode_all`'s posterior means
+    against known labels; the angle and offsets are left out (the angle is circular, the
+    offsets follow where an image was cut)."""
+    return {name: correlation_ratio(locs[:, j], labels)
+            for j, name in enumerate(latent_names(model)) if name.startswith("z")}
 
 
 def cluster_rows(model, test: dict) -> tuple[dict, list[dict]]:

@@ -142,12 +142,13 @@ def experiment_training_settings(training: dict, experiment: dict, model: str,
     experiment's own epochs, invariances, padding, decoder, pixel fraction and classes,
     and the plain VAE's KL weight for vae/rvae (one class)."""
     model_options, options = training_settings(training, model)
-    if model in INVARIANT_MODELS:  # the experiment's own decoder, not the cards'
+    invariant = model in INVARIANT_MODELS
+    if invariant:  # the experiment's own decoder, not the cards'
         model_options.update(invariances=experiment["invariances"],
                              padding=experiment["padding"], decoder=experiment["decoder"])
-        options["pixel_fraction"] = experiment["pixel_fraction"]
-    else:  # the experiment's pixel fraction is its invariant models' (README, Your own data)
-        options["pixel_fraction"] = 1.0
+    # The experiment's pixel fraction is its invariant models' (README, Your own data);
+    # the others keep every pixel, whatever the cards' models use.
+    options["pixel_fraction"] = experiment["pixel_fraction"] if invariant else 1.0
     if model in ("vae", "rvae"):  # one KL weight on every latent
         options["beta_cont_start"] = options["beta_cont_end"] = training["vae"]["beta"]
         options["beta_transform"] = None

@@ -14,8 +14,8 @@ import pandas as pd
 
 from rotvae.baselines import augment, fit_tree, tree_predict
 from rotvae.datasets import load_dataset
-from rotvae.evaluate import cluster_scores, correlation_ratio
-from rotvae.latents import encode_all, latent_names
+from rotvae.evaluate import cluster_scores
+from rotvae.latents import encode_all, label_shares
 from rotvae.robustness import predict
 from rotvae.scripting import start, write_table
 from rotvae.seeding import seed_everything
@@ -41,13 +41,9 @@ def per_class(model, training, seed, true, predicted, where="unlabeled"):
 
 
 def latent_shares(model, kind, seed, locs, true, where):
-    """eta squared of each content latent against the known labels; the angle and offsets
-    are left out (the angle is circular, the offsets follow where a patch was cut)."""
-    for j, name in enumerate(latent_names(model)):
-        if name.startswith("z"):
-            rows.append({"model": kind, "training": "unsupervised", "seed": seed, "set": where,
-                         "class": "all", "metric": f"eta_squared_{name}",
-                         "value": correlation_ratio(locs[:, j], true)})
+    for name, value in label_shares(model, locs, true).items():
+        rows.append({"model": kind, "training": "unsupervised", "seed": seed, "set": where,
+                     "class": "all", "metric": f"eta_squared_{name}", "value": value})
 
 
 every = load_dataset(files["all"])
