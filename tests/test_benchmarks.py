@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[1]
 SMOKE_CONFIG = REPO / "tests" / "smoke" / "config.yaml"
 
@@ -33,3 +35,21 @@ def test_run_cost_charges_untrained_models_with_their_kinds_mean(tmp_path):
     # 1 + 3 min of ss-rVAE and 2 x 4 min of j-VAE: 12 min = 0.2 core-hours, 0.1 h on 2 cores
     assert out.splitlines()[-1].startswith("training: 0.2 core-hours, at least 0.1 h on 2 cores")
     assert "not counted: ssvae, jtrvae" in out
+
+
+def test_angle_window_finds_each_suits_offset_and_the_cards_it_tracks():
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from angle_window import angle_tracking
+
+    rng = np.random.default_rng(0)
+    labels = np.repeat([0, 1], 400)
+    true_angle = rng.uniform(-60, 60, size=800)
+    offsets = np.where(labels == 0, 20.0, -40.0)
+    phi = true_angle + offsets + rng.normal(0, 3, size=800)
+    # Beyond 30 degrees the latent is lost: phi says nothing about the angle.
+    lost = np.abs(true_angle) > 30
+    phi[lost] = rng.uniform(-180, 180, size=lost.sum())
+    found, tracked = angle_tracking(phi, true_angle, labels, tolerance=15.0)
+    assert abs(found[0] - 20.0) <= 5 and abs(found[1] + 40.0) <= 5
+    assert tracked[~lost].mean() > 0.95
+    assert tracked[lost].mean() < 0.25  # by chance only: 30 of 360 degrees
