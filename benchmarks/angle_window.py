@@ -36,7 +36,8 @@ def suit_offset(difference: np.ndarray, width: float = 5.0) -> float:
     return float(edges[peak] + width / 2)
 
 
-def angle_tracking(phi, true_angle, labels, tolerance):
+def angle_tracking(phi: np.ndarray, true_angle: np.ndarray, labels: np.ndarray,
+                   tolerance: float) -> tuple[dict[int, float], np.ndarray]:
     """Per-suit offsets (degrees) and whether each card's phi, less its suit's offset, is
     within `tolerance` degrees of its true angle."""
     offsets = {}
