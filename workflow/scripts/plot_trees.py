@@ -25,6 +25,6 @@ for ax, training, title in zip(axes, ["labeled", "labeled_augmented"],
     ax.set_ylim(0, 1)
 axes[0].set_ylabel("test accuracy")
 axes[1].legend(fontsize=7, loc="lower left")
-fig.text(0.5, -0.04, "Trees cannot use the unlabeled images; they learn from the labeled "
+fig.text(0.5, -0.1, "Trees cannot use the unlabeled images; they learn from the labeled "
          "set alone (α = 4°).", ha="center", fontsize=7)
 save_figure(fig, snakemake.output)
