@@ -20,7 +20,8 @@ import torch
 
 from rotvae.datasets import load_dataset
 from rotvae.models import SSVAE
-from rotvae.train import load_model
+from rotvae.robustness import predict
+from rotvae.train import flatten, load_model
 
 SUITS = ("clubs", "spades", "hearts", "diamonds")
 
@@ -61,12 +62,11 @@ def row(values: list[float]) -> str:
 
 
 @torch.no_grad()
-def inferred_angles(model, images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """phi (degrees) of every card, encoded with its true class, and the predicted class."""
-    x = torch.as_tensor(images.reshape(len(images), -1), dtype=torch.float32)
-    loc, _, _ = model.encode(x, torch.as_tensor(labels).long())
+def inferred_angles(model, images: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """phi (degrees) of every card, encoded with its true class."""
+    loc, _, _ = model.encode(flatten(images, "cpu"), torch.as_tensor(labels).long())
     angle, _, _ = model.split_latent(loc)
-    return np.degrees(angle.numpy()), model.classify(x).argmax(-1).numpy()
+    return np.degrees(angle.numpy())
 
 
 def main() -> None:
@@ -82,7 +82,8 @@ def main() -> None:
         raise SystemExit(f"{args.model}: expected an ss-rVAE (an SSVAE with an angle latent)")
     cards = load_dataset(args.cards)
     labels, true_angle = cards["labels"], cards["angle"]
-    phi, predicted = inferred_angles(model, cards["images"], labels)
+    phi = inferred_angles(model, cards["images"], labels)
+    predicted = predict(model, cards["images"])
     edges = np.arange(0.0, np.abs(true_angle).max() + args.bin, args.bin)
     header = " ".join(f"{lo:>3.0f}-{lo + args.bin:<3.0f}" for lo in edges[:-1])
     print(f"|true angle| bins (deg):            {header}")
