@@ -5,7 +5,10 @@ compared with the angle the card was drawn at. A class template may be drawn tur
 the model's own frame, so phi - angle is first centred on its most common value per
 suit (the suit's offset). A card counts as tracked when phi, less that offset, is within
 `--tolerance` degrees of its true angle. Printed per suit: the offset and the tracked
-fraction by |true angle|, beside the classifier's accuracy in the same bins.
+fraction by |true angle|, beside the classifier's accuracy in the same bins. The cards
+left over are searched for a second offset the same way: a decoder can draw a second,
+turned template of a suit through its content latents, and then follows the angle of
+those cards with that offset.
 
     python benchmarks/angle_window.py results/models/000/ssrvae_a60_s0.pt \\
         results/data/cards/000_test_a60.npz
@@ -51,6 +54,23 @@ def angle_tracking(phi: np.ndarray, true_angle: np.ndarray, labels: np.ndarray,
     return offsets, tracked
 
 
+def second_offsets(phi: np.ndarray, true_angle: np.ndarray, labels: np.ndarray,
+                   tracked: np.ndarray, tolerance: float) -> tuple[dict[int, float], np.ndarray]:
+    """Per-suit offsets of the cards the first offset leaves untracked, and whether each
+    of those is within `tolerance` of it: a suit whose decoder draws a second, turned
+    template (through the content latents) has its angle followed at a second offset."""
+    offsets = {}
+    second = np.zeros(len(labels), dtype=bool)
+    for c in np.unique(labels):
+        rest = (labels == c) & ~tracked
+        if not rest.any():
+            continue
+        difference = wrap_degrees(phi[rest] - true_angle[rest])
+        offsets[int(c)] = suit_offset(difference)
+        second[rest] = np.abs(wrap_degrees(difference - offsets[int(c)])) <= tolerance
+    return offsets, second
+
+
 def binned_means(values: np.ndarray, abs_angle: np.ndarray, edges: np.ndarray) -> list[float]:
     bins = np.digitize(abs_angle, edges) - 1
     return [float(values[bins == b].mean()) if (bins == b).any() else float("nan")
@@ -93,11 +113,19 @@ def main() -> None:
         cells = binned_means(tracked[mine], np.abs(true_angle[mine]), edges)
         print(f"{SUITS[c]:>8} offset {offset:+5.0f}, tracked  " + row(cells))
     print("     all suits, tracked          " + row(binned_means(tracked, np.abs(true_angle), edges)))
+    seconds, second = second_offsets(phi, true_angle, labels, tracked, args.tolerance)
+    for c, offset in seconds.items():
+        mine = labels == c
+        cells = binned_means(second[mine], np.abs(true_angle[mine]), edges)
+        print(f"{SUITS[c]:>8} second offset {offset:+5.0f}, tracked by it  " + row(cells))
     correct = predicted == labels
     print("     all suits, class accuracy   " + row(binned_means(correct, np.abs(true_angle), edges)))
     print(f"tracked within {args.tolerance:.0f} deg: {tracked.mean():.3f} of the cards; "
           f"class accuracy {correct.mean():.3f}, {correct[tracked].mean():.3f} on those "
           f"tracked, {correct[~tracked].mean():.3f} on the others")
+    print(f"second offsets: {second.mean():.3f} of the cards tracked by them, class accuracy "
+          f"{correct[second].mean():.3f} on those, "
+          f"{correct[~tracked & ~second].mean():.3f} on the cards tracked by neither")
 
 
 if __name__ == "__main__":

@@ -53,3 +53,25 @@ def test_angle_window_finds_each_suits_offset_and_the_cards_it_tracks():
     assert abs(found[0] - 20.0) <= 5 and abs(found[1] + 40.0) <= 5
     assert tracked[~lost].mean() > 0.95
     assert tracked[lost].mean() < 0.25  # by chance only: 30 of 360 degrees
+
+
+def test_angle_window_finds_a_second_offset_of_the_cards_left_over():
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from angle_window import angle_tracking, second_offsets
+
+    rng = np.random.default_rng(1)
+    labels = np.repeat([0, 1], 400)
+    true_angle = rng.uniform(-60, 60, size=800)
+    phi = true_angle + np.where(labels == 0, 20.0, -40.0) + rng.normal(0, 3, size=800)
+    # Beyond 30 degrees suit 0 is drawn from a template turned by another 90 degrees;
+    # suit 1's angle is lost there.
+    turned = (np.abs(true_angle) > 30) & (labels == 0)
+    lost = (np.abs(true_angle) > 30) & (labels == 1)
+    phi[turned] -= 90.0
+    phi[lost] = rng.uniform(-180, 180, size=lost.sum())
+    _, tracked = angle_tracking(phi, true_angle, labels, tolerance=15.0)
+    found, second = second_offsets(phi, true_angle, labels, tracked, tolerance=15.0)
+    assert abs(found[0] - (20.0 - 90.0)) <= 5
+    assert second[turned].mean() > 0.95
+    assert second[tracked].sum() == 0  # only cards the first offset leaves over
+    assert second[lost].mean() < 0.25  # a peak of uniform noise takes few of them
