@@ -120,8 +120,8 @@ def test_each_cards_model_takes_its_own_decoder_and_pixel_fraction():
     assert training_settings(changed, "ssrvae")[0]["decoder"] == "spatial"  # default kept
 
 
-def test_an_experiment_trains_with_its_own_decoder_epochs_and_classes():
-    from rotvae.plan import experiment_training_settings
+def test_an_experiment_trains_with_its_own_decoder_epochs_classes_and_class_weight():
+    from rotvae.plan import experiment_training_settings, training_settings
 
     config = validate_config({})
     lattice = {e["name"]: e for e in config["experiments"]}["lattice"]
@@ -130,6 +130,12 @@ def test_an_experiment_trains_with_its_own_decoder_epochs_and_classes():
     assert model_options["decoder"] == lattice["decoder"] == "affine"
     assert model_options["padding"] == "zeros" and model_options["n_classes"] == 2
     assert options["pixel_fraction"] == 1.0 and options["epochs"] == lattice["epochs"]
+    # the class weight falls 3 -> 1 (the experiment's), not the cards' constant 3
+    assert (options["beta_disc_start"], options["beta_disc_end"]) == (3, 1)
+    assert training_settings(config["training"], "jtrvae")[1]["beta_disc_end"] == 3
+    own = validate_config({"experiments": [{**lattice, "beta_disc": {"end": 0.5}}]})
+    _, mine = experiment_training_settings(own["training"], own["experiments"][0], "jtrvae", 2)
+    assert (mine["beta_disc_start"], mine["beta_disc_end"]) == (3, 0.5)
     vae_options, vae = experiment_training_settings(config["training"], lattice, "rvae", 2)
     assert "n_classes" not in vae_options
     assert vae["beta_cont_start"] == vae["beta_cont_end"] == config["training"]["vae"]["beta"]

@@ -139,8 +139,9 @@ def training_settings(training: dict, model: str) -> tuple[dict, dict]:
 def experiment_training_settings(training: dict, experiment: dict, model: str,
                                  n_classes: int) -> tuple[dict, dict]:
     """`training_settings` for a model of one experiment: the config's recipe with the
-    experiment's own epochs, invariances, padding, decoder, pixel fraction and classes,
-    and the plain VAE's KL weight for vae/rvae (one class)."""
+    experiment's own epochs, invariances, padding, decoder, pixel fraction, classes and
+    (jvae, jtrvae) class KL weight, and the plain VAE's KL weight for vae/rvae (one
+    class)."""
     model_options, options = training_settings(training, model)
     invariant = model in INVARIANT_MODELS
     if invariant:  # the experiment's own decoder, not the cards'
@@ -154,6 +155,9 @@ def experiment_training_settings(training: dict, experiment: dict, model: str,
         options["beta_transform"] = None
     else:
         model_options["n_classes"] = n_classes
+    if model in JOINT_MODELS:  # the experiment's own class weight, not the cards'
+        options["beta_disc_start"] = experiment["beta_disc"]["start"]
+        options["beta_disc_end"] = experiment["beta_disc"]["end"]
     options["epochs"] = experiment["epochs"]
     return model_options, options
 
