@@ -11,6 +11,7 @@ import numpy as np
 from .cards import CardSpec
 from .config import ConfigError
 from .seeding import derive_seed
+from .userdata import LABEL_MODELS
 
 # paper, role -> where in the config its parameters live
 ROLES = {"000": ("labeled", "unlabeled", "test"), "001": ("train", "test")}
@@ -136,12 +137,27 @@ def training_settings(training: dict, model: str) -> tuple[dict, dict]:
     return model_options, options
 
 
+EXPERIMENT_DATA_KEYS = ("name", "source", "patches", "transfer", "preprocess", "classes",
+                        "labels_per_class")
+
+
+def experiment_data(experiment: dict) -> dict:
+    """What an experiment's prepared files depend on: its data keys, and of its models
+    only those that need labels (they decide whether a labeled split is written). A
+    change anywhere else (epochs, decoder, class weight, another unsupervised model)
+    then retrains what it touches without reading the data again."""
+    data = {key: experiment[key] for key in EXPERIMENT_DATA_KEYS}
+    data["models"] = [m for m in experiment["models"] if m in LABEL_MODELS]
+    return data
+
+
 def experiment_training_settings(training: dict, experiment: dict, model: str,
-                                 n_classes: int) -> tuple[dict, dict]:
+                                 n_classes: int | None) -> tuple[dict, dict]:
     """`training_settings` for a model of one experiment: the config's recipe with the
     experiment's own epochs, invariances, padding, decoder, pixel fraction, classes and
     (jvae, jtrvae) class KL weight, and the plain VAE's KL weight for vae/rvae (one
-    class)."""
+    class). `n_classes` None: known only once the data are read (the workflow's rule
+    states the settings before that and the training fills it in)."""
     model_options, options = training_settings(training, model)
     invariant = model in INVARIANT_MODELS
     if invariant:  # the experiment's own decoder, not the cards'

@@ -17,6 +17,8 @@ from rotvae.plan import (
     card_datasets,
     card_spec,
     evaluation_cells,
+    experiment_data,
+    experiment_training_settings,
     model_name,
     reference_models,
     spec_arguments,

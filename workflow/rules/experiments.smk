@@ -58,7 +58,7 @@ for _exp in config["experiments"]:
             mem_mb=4000,
             runtime=10,
         params:
-            experiment=as_json(_exp),
+            experiment=as_json(experiment_data(_exp)),  # data keys only: see plan.py
             seed=config["seed"],
         script:
             "../scripts/prepare_experiment.py"
@@ -82,9 +82,13 @@ rule train_experiment:
         runtime=600,
         gpu=TRAINING_GPUS,
     params:
-        experiment=lambda w: as_json(EXPERIMENT[w.exp]),
+        # this model's own settings, so that a change to another model's retrains only that
+        settings=lambda w: as_json(
+            experiment_training_settings(
+                config["training"], EXPERIMENT[w.exp], w.model, None
+            )
+        ),
         files=lambda w: prepared_files(EXPERIMENT[w.exp]),
-        training=as_json(config["training"]),
         device=config["device"],
         seed=lambda w: derive_seed(
             config["seed"], "experiment", w.exp, int(w.replicate)

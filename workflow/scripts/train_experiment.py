@@ -1,18 +1,20 @@
-"""Train one model of an experiment with the training options of the config (ss or joint
-recipe), the experiment's epochs, invariances and classes. Resumes from its checkpoint."""
+"""Train one model of an experiment with the settings its rule states
+(`rotvae.plan.experiment_training_settings`: the config's ss or joint recipe with the
+experiment's epochs, invariances, class weight, ...) and the class count of its data.
+Resumes from its checkpoint."""
 
 import json
 from pathlib import Path
 
 from rotvae.datasets import load_dataset
-from rotvae.plan import experiment_training_settings
 from rotvae.scripting import start
 from rotvae.train import Data, TrainConfig, save_model, train
 
 log = start(snakemake)  # noqa: F821
 p = snakemake.params
 kind = snakemake.wildcards.model
-exp, files, training = json.loads(p.experiment), p.files, json.loads(p.training)
+model_options, options = json.loads(p.settings)  # plan.experiment_training_settings
+files = p.files
 summary = json.loads(Path(files["summary"]).read_text())
 is_ss = kind.startswith("ss")
 if is_ss:
@@ -24,11 +26,11 @@ else:
     data = Data(every["images"])
     if "true_labels" in every:
         data.test_x, data.test_y = every["images"], every["true_labels"]
-model_options, options = experiment_training_settings(training, exp, kind,
-                                                      summary["n_classes"])
+if "n_classes" in model_options:  # known once the data were read
+    model_options["n_classes"] = summary["n_classes"]
 options.update(seed=p.seed, device=p.device)
 model, record = train(kind, data, model_options, TrainConfig(**options),
                       checkpoint=p.checkpoint, threads=snakemake.threads, progress=False)
-record["experiment"] = exp["name"]
+record["experiment"] = snakemake.wildcards.exp
 save_model(snakemake.output.model, model, record)
 Path(p.checkpoint).unlink(missing_ok=True)  # the finished model supersedes it
