@@ -157,6 +157,21 @@ def test_changing_the_noise_grid_reevaluates_without_retraining(smoke_runs, tool
     assert planned == {"table_grid", "plot_noise"}
 
 
+def test_changing_an_experiments_class_weight_retrains_only_its_models(smoke_runs, tool_env,
+                                                                      tmp_path):
+    import yaml
+
+    plan = yaml.safe_load(SMOKE_CONFIG.read_text())
+    lattice = next(e for e in plan["experiments"] if e["name"] == "lattice")
+    lattice["beta_disc"] = {"start": 2, "end": 0.5}
+    config = tmp_path / "class_weight.yaml"
+    config.write_text(yaml.safe_dump(plan))
+    planned = jobs_planned(smoke_runs[1], tool_env, "--configfile", str(config))
+    # the lattice's models and what is drawn from them; neither experiment re-reads its
+    # data and the particles' models (no class weight) stay
+    assert planned == {"train_experiment", "table_experiment_scores", "plot_experiment_maps"}
+
+
 def test_two_clean_runs_give_byte_identical_datasets(smoke_runs):
     first = sorted((smoke_runs[0] / "results" / "data").rglob("*.npz"))
     assert first
