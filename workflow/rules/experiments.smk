@@ -82,7 +82,7 @@ rule train_experiment:
         runtime=600,
         gpu=TRAINING_GPUS,
     params:
-        # this model's own settings, so that a change to another model's retrains only that
+        # this model's settings only: a change to another model's does not retrain it
         settings=lambda w: as_json(
             experiment_training_settings(
                 config["training"], EXPERIMENT[w.exp], w.model, None
