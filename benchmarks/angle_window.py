@@ -59,15 +59,10 @@ def second_offsets(phi: np.ndarray, true_angle: np.ndarray, labels: np.ndarray,
     """Per-suit offsets of the cards the first offset leaves untracked, and whether each
     of those is within `tolerance` of it: a suit whose decoder draws a second, turned
     template (through the content latents) has its angle followed at a second offset."""
-    offsets = {}
+    rest = ~tracked
+    offsets, within = angle_tracking(phi[rest], true_angle[rest], labels[rest], tolerance)
     second = np.zeros(len(labels), dtype=bool)
-    for c in np.unique(labels):
-        rest = (labels == c) & ~tracked
-        if not rest.any():
-            continue
-        difference = wrap_degrees(phi[rest] - true_angle[rest])
-        offsets[int(c)] = suit_offset(difference)
-        second[rest] = np.abs(wrap_degrees(difference - offsets[int(c)])) <= tolerance
+    second[rest] = within
     return offsets, second
 
 
