@@ -75,3 +75,27 @@ def test_angle_window_finds_a_second_offset_of_the_cards_left_over():
     assert second[turned].mean() > 0.95
     assert second[tracked].sum() == 0  # only cards the first offset leaves over
     assert second[lost].mean() < 0.25  # a peak of uniform noise takes few of them
+
+
+def test_posterior_classifier_scores_each_class_by_its_elbo_at_the_posterior_mean():
+    import torch
+    from torch import distributions as dist
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from posterior_classifier import class_elbos, posterior_classes
+    from rotvae.models import build_model
+
+    torch.manual_seed(0)
+    model, _ = build_model("ssrvae", decoder="spatial", image_shape=(8, 8), n_classes=3)
+    images = torch.rand(5, 8, 8).round()
+    xs = images.reshape(5, -1)
+    scores = class_elbos(model, xs)
+    assert scores.shape == (5, 3)
+    for k in range(3):  # the same number from torch.distributions, class by class
+        y = torch.nn.functional.one_hot(torch.full((5,), k), 3).float()
+        loc, scale = model.encoder_z(xs, y)
+        with torch.no_grad():
+            likelihood = dist.Bernoulli(logits=model.decode_latent(loc, y)).log_prob(xs).sum(-1)
+            kl = dist.kl_divergence(dist.Normal(loc, scale), dist.Normal(0.0, 1.0)).sum(-1)
+        torch.testing.assert_close(scores[:, k], likelihood - kl)
+    assert (posterior_classes(model, images.numpy(), batch=2) == scores.argmax(-1).numpy()).all()
