@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from rotvae.cli import main
 from rotvae.datasets import load_dataset
@@ -66,6 +67,20 @@ def test_bench_data_prints_its_figures(tmp_path, repo):
     assert [row["dataset"] for row in report["datasets"]] == [
         "000_labeled_a4", "000_unlabeled_a60", "000_test_a60"]
     assert len(list((tmp_path / "w").glob("*.npz"))) == 3
+
+
+def test_bench_counts_the_matrix_products_of_a_step():
+    from rotvae.bench import time_steps
+
+    small, large = (time_steps("ssvae", batch_size=b, steps=1, warmup=0, threads=1,
+                               image_shape=(16, 16)) for b in (8, 16))
+    # Every matrix product but the class embedding's grows with the batch.
+    assert 1.9 < large["matmul_gflop_per_step"] / small["matmul_gflop_per_step"] <= 2.0
+    assert large["matmul_gflop_per_second"] == pytest.approx(
+        large["matmul_gflop_per_step"] / large["seconds_per_step"])
+    pyro_engine = time_steps("ssvae", batch_size=4, steps=1, warmup=0, engine="pyro",
+                             image_shape=(16, 16))
+    assert pyro_engine["matmul_gflop_per_step"] is None
 
 
 def test_bench_prints_seconds_per_step(capsys):

@@ -62,6 +62,7 @@ def time_steps(
             loss_fn(x, pixels=pixels).backward()
             optimizer.step()
 
+        matmul_flops = count_matmul_flops(step)
         if compile:  # the first call compiles: timed apart, not as a step
             tic = time.perf_counter()
             step()
@@ -76,6 +77,8 @@ def time_steps(
 
         def step():
             svi.step(x)
+
+        matmul_flops = None
 
     for _ in range(warmup):
         step()
@@ -93,4 +96,18 @@ def time_steps(
         "threads": torch.get_num_threads(), "compiled": compile,
         "pixel_fraction": pixel_fraction,
         "compile_seconds": compile_seconds, "seconds_per_step": seconds,
+        "matmul_gflop_per_step": None if matmul_flops is None else matmul_flops / 1e9,
+        "matmul_gflop_per_second": None if matmul_flops is None else matmul_flops / 1e9 / seconds,
     }
+
+
+def count_matmul_flops(step) -> int:
+    """Floating-point operations of the matrix products (linear layers, bmm) in one call
+    of `step`, as torch.utils.flop_counter counts them; elementwise work such as tanh or
+    resampling is not counted. Divided by the measured step time, this says how close a
+    step runs to the arithmetic rate of the machine: bookkeeping lowers it."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as counter:
+        step()
+    return counter.get_total_flops()
