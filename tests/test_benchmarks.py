@@ -99,3 +99,19 @@ def test_posterior_classifier_scores_each_class_by_its_elbo_at_the_posterior_mea
             kl = dist.kl_divergence(dist.Normal(loc, scale), dist.Normal(0.0, 1.0)).sum(-1)
         torch.testing.assert_close(scores[:, k], likelihood - kl)
     assert (posterior_classes(model, images.numpy(), batch=2) == scores.argmax(-1).numpy()).all()
+
+
+def test_bfloat16_benchmark_prints_each_case_with_its_ratio():
+    out = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bfloat16.py"), "--config",
+         str(SMOKE_CONFIG), "--steps", "1", "--rounds", "1", "--models", "ssvae", "jtrvae"],
+        capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[1:]
+    assert [row.split()[0] for row in rows] == ["matmul", "ssvae", "jtrvae"]
+    assert "(affine)" in rows[2]  # the smoke plan's j-trVAE decoder, read from the config
+    for row in rows:
+        tokens = row.split()  # ... value unit value unit ratio
+        first, second, ratio = float(tokens[-5]), float(tokens[-3]), float(tokens[-1].rstrip("x"))
+        # GFLOP/s: bfloat16 over float32; seconds per step: float32 over bfloat16
+        expected = second / first if row.startswith("matmul") else first / second
+        assert abs(ratio - expected) <= 0.006 * expected + 0.005
