@@ -18,11 +18,8 @@ import time
 
 import torch
 
+from rotvae.bench import BENCH_MODELS, time_steps
 from rotvae.config import load_config
-from rotvae.models import build_model
-from rotvae.train import draw_pixels, make_optimizer
-
-MODELS = ("ssvae", "ssrvae", "jvae", "jtrvae")
 
 
 def matmul_gflop_per_second(dtype: torch.dtype, repeats: int = 50) -> float:
@@ -36,30 +33,14 @@ def matmul_gflop_per_second(dtype: torch.dtype, repeats: int = 50) -> float:
 
 def step_seconds(kind: str, decoder: str | None, fraction: float, steps: int,
                  rounds: int) -> dict[bool, float]:
-    """Mean seconds per step {False: float32, True: bfloat16 autocast}."""
-    torch.manual_seed(0)
-    model, config = build_model(kind, **({"decoder": decoder} if decoder else {}))
-    optimizer = make_optimizer(model, 5e-4)
-    x = torch.rand(64, model.n_pixels)
-
-    def step(bf16: bool) -> None:
-        pixels = draw_pixels(x.shape[1], fraction)
-        optimizer.zero_grad(set_to_none=True)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            loss = model.loss(x, pixels=pixels)
-        loss.float().backward()
-        optimizer.step()
-
+    """Mean seconds per step {False: float32, True: bfloat16 autocast}, the two
+    alternating in rounds of `rotvae bench`'s step timing."""
     total = {False: 0.0, True: 0.0}
     for _ in range(rounds):
         for bf16 in (False, True):
-            for _ in range(3):  # warm-up after the switch
-                step(bf16)
-            tic = time.perf_counter()
-            for _ in range(steps):
-                step(bf16)
-            total[bf16] += time.perf_counter() - tic
-    return {bf16: seconds / (steps * rounds) for bf16, seconds in total.items()}
+            total[bf16] += time_steps(kind, decoder, steps=steps, pixel_fraction=fraction,
+                                      bfloat16=bf16)["seconds_per_step"]
+    return {bf16: seconds / rounds for bf16, seconds in total.items()}
 
 
 def main() -> None:
@@ -68,7 +49,8 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=60, help="steps per round and type")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
+    parser.add_argument("--models", nargs="+", default=list(BENCH_MODELS),
+                        choices=BENCH_MODELS)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     training = load_config(args.config)["training"]

@@ -83,6 +83,17 @@ def test_bench_counts_the_matrix_products_of_a_step():
     assert pyro_engine["matmul_gflop_per_step"] is None
 
 
+def test_bench_times_a_bfloat16_step_with_the_same_matrix_products():
+    from rotvae.bench import time_steps
+
+    plain, bf16 = (time_steps("ssrvae", batch_size=4, steps=1, warmup=0, threads=1,
+                              image_shape=(16, 16), bfloat16=b) for b in (False, True))
+    assert (plain["bfloat16"], bf16["bfloat16"]) == (False, True)
+    assert bf16["matmul_gflop_per_step"] == plain["matmul_gflop_per_step"]
+    with pytest.raises(ValueError, match="bfloat16 autocast needs --engine torch"):
+        time_steps("ssvae", steps=1, warmup=0, engine="pyro", bfloat16=True)
+
+
 def test_bench_prints_seconds_per_step(capsys):
     assert main(["bench", "--model", "jtrvae", "--steps", "2", "--warmup", "1",
                  "--threads", "1", "--batch-size", "8"]) == 0

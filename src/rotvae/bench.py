@@ -29,18 +29,22 @@ def time_steps(
     seed: int = 0,
     compile: bool = False,
     pixel_fraction: float = 1.0,
+    bfloat16: bool = False,
 ) -> dict:
     """Seconds per training step of `kind` (with `decoder`, default the kind's own) on
     random images. engine 'torch' runs the model's fused `loss`; 'pyro' runs Pyro's SVI
     with TraceEnum_ELBO on the same `model`/`guide`, to show what the bookkeeping costs.
     pixel_fraction < 1: each step draws that fraction of the pixels for the likelihood,
-    as training does (torch engine only)."""
+    as training does (torch engine only). bfloat16: run the loss under bfloat16 autocast
+    (torch engine only), to see what the cheaper number type would save."""
     if kind not in BENCH_MODELS:
         raise ValueError(f"--model {kind}: expected one of {list(BENCH_MODELS)}")
     if engine not in ("torch", "pyro"):
         raise ValueError(f"--engine {engine}: expected torch or pyro")
     if pixel_fraction < 1 and engine != "torch":
         raise ValueError("--pixel-fraction < 1 needs --engine torch")
+    if bfloat16 and engine != "torch":
+        raise ValueError("bfloat16 autocast needs --engine torch")
     if threads:
         torch.set_num_threads(threads)
     dev = resolve_device(device)
@@ -59,7 +63,9 @@ def time_steps(
         def step(loss=loss_fn):
             pixels = draw_pixels(x.shape[1], pixel_fraction, device=dev)  # as in training
             optimizer.zero_grad(set_to_none=True)
-            loss(x, pixels=pixels).backward()
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bfloat16):
+                value = loss(x, pixels=pixels)
+            value.float().backward()
             optimizer.step()
 
         # counted on the eager loss: the compiled one must compile in its timed call below
@@ -94,7 +100,7 @@ def time_steps(
     return {
         "model": kind, "decoder": config.decoder, "engine": engine, "device": str(dev),
         "batch_size": batch_size, "image_shape": list(image_shape), "steps": steps,
-        "threads": torch.get_num_threads(), "compiled": compile,
+        "threads": torch.get_num_threads(), "compiled": compile, "bfloat16": bfloat16,
         "pixel_fraction": pixel_fraction,
         "compile_seconds": compile_seconds, "seconds_per_step": seconds,
         "matmul_gflop_per_step": None if matmul_flops is None else matmul_flops / 1e9,
