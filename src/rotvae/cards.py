@@ -17,10 +17,12 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-import torch.nn.functional as F
+
+if TYPE_CHECKING:
+    import torch
 
 CLASS_NAMES = ("clubs", "spades", "hearts", "diamonds")
 SUIT_CHARACTERS = ("\u2663", "\u2660", "\u2665", "\u2666")
@@ -36,6 +38,11 @@ SUPERSAMPLE = 8  # anti-aliasing: draw 8x larger, then average 8x8 blocks
 # images at once extreme in scale, shear, orientation and shift touch the border.
 RECIPE_SCALE_MAX = 1.3
 RECIPE_SHEAR_MAX = 15.0
+
+
+def shear_percent(shear_degrees):
+    """The papers' shear unit: degrees * 100 / 64."""
+    return np.asarray(shear_degrees) * 100.0 / 64.0
 
 
 def shear_matrix(shear_x_deg, shear_y_deg):
@@ -229,6 +236,11 @@ def apply_affine(
     `affine_grid` wants the inverse map from output to input pixels, in normalised
     coordinates whose y axis points down; we build the forward map in the y-up plane,
     flip y on both sides, and invert."""
+    # torch is imported here and in make_cards only: the workflow's plan reads this
+    # module's specs at every Snakemake start, which needs no torch (seconds each)
+    import torch
+    import torch.nn.functional as F
+
     forward = rotation_matrix(angle) @ shear_matrix(shear_x, shear_y) * scale[:, None, None]
     flip = np.diag([1.0, -1.0])
     forward = flip @ forward @ flip
@@ -280,6 +292,8 @@ def corrupt(
 def make_cards(spec: CardSpec, chunk: int = 4096) -> dict[str, np.ndarray]:
     """Generate one data set: `images` float32 (N, 48, 48), `labels` (class index, or -1
     when `spec.labeled` is False), `true_labels` and the factors that made each image."""
+    import torch
+
     rng = np.random.default_rng(spec.seed)
     factors = sample_factors(spec, rng)
     glyphs = torch.from_numpy(np.array(render_glyphs(spec.glyph_radius)))

@@ -65,11 +65,6 @@ MODEL_LABELS = {"ssvae": "ss-VAE", "ssrvae": "ss-rVAE", "jvae": "j-VAE", "jtrvae
                 "xgboost": "XGBoost"}
 
 
-def shear_percent(shear_degrees):
-    """The papers' shear unit: degrees * 100 / 64."""
-    return np.asarray(shear_degrees) * 100.0 / 64.0
-
-
 def mean_spread(table, by: list[str], value: str = "accuracy"):
     """Mean, standard deviation and count of `value` over the rows of each `by` group
     (the training seeds): a tidy frame with columns by + mean, std, n."""

@@ -7,7 +7,7 @@ import shlex
 from snakemake.exceptions import WorkflowError
 
 from rotvae.config import ConfigError, validate_config
-from rotvae.figures import shear_percent
+from rotvae.cards import shear_percent
 from rotvae.seeding import derive_seed
 from rotvae.userdata import LABEL_MODELS
 from rotvae.plan import (

@@ -3,7 +3,8 @@
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from rotvae.figures import heatmap, mean_spread, save_figure, shear_percent
+from rotvae.cards import shear_percent
+from rotvae.figures import heatmap, mean_spread, save_figure
 from rotvae.scripting import start
 
 start(snakemake)  # noqa: F821
