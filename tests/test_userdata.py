@@ -65,9 +65,10 @@ def test_every_format_reads_to_the_same_arrays(tmp_path):
         assert np.bincount(labeled["labels"]).tolist() == [3, 3, 3]
         assert len(unlabeled["images"]) == 15 and (unlabeled["labels"] == -1).all()
         assert every["images"].min() == 0 and every["images"].max() == 1
-        outputs.append(every["images"])
-    for other in outputs[1:]:
-        np.testing.assert_allclose(other, outputs[0], rtol=1e-6)
+        outputs.append((every["images"], every["labels"]))
+    for images, labels in outputs[1:]:
+        np.testing.assert_allclose(images, outputs[0][0], rtol=1e-6)
+        np.testing.assert_array_equal(labels, outputs[0][1])
 
 
 def test_named_labels_become_sorted_classes(tmp_path):
