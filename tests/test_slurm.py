@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -39,12 +40,18 @@ def cluster(tmp_path_factory):
         print(f"SLURM test skipped: {reason}")  # shown with -rs and in CI's log
         pytest.skip(reason)
     state = tmp_path_factory.mktemp("slurm")
+    configs = [Path("/etc/slurm") / name for name in ("slurm.conf", "slurmdbd.conf")]
+    before = [path.read_bytes() if path.exists() else None for path in configs]
     try:
         subprocess.run([str(CLUSTER), "start", str(state)], check=True, capture_output=True,
                        text=True, timeout=300)
         yield state
     finally:
         subprocess.run([str(CLUSTER), "stop", str(state)], capture_output=True, timeout=120)
+    # a slurm.conf left without its controller would cost every later Snakemake start
+    # ~10 s (the SLURM executor plugin asks `scontrol` at import, with a 10 s timeout)
+    after = [path.read_bytes() if path.exists() else None for path in configs]
+    assert after == before, "cluster.sh stop must put back the SLURM configs it replaced"
 
 
 def test_smoke_workflow_through_slurm_equals_a_local_run(cluster, smoke_runs, tmp_path, tool_env):

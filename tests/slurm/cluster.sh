@@ -4,7 +4,10 @@
 # slurm-client, munge and mariadb-server (`install` fetches them with apt).
 #   cluster.sh install         apt-get install the packages
 #   cluster.sh start STATE     write the configs, start every daemon, wait until the node is idle
-#   cluster.sh stop STATE      stop the daemons that `start` started
+#   cluster.sh stop STATE      stop the daemons that `start` started and put back the
+#                              configs it replaced: a slurm.conf left behind without its
+#                              controller makes every later Snakemake start wait ~10 s
+#                              (the SLURM executor plugin asks `scontrol` at import)
 set -euo pipefail
 PACKAGES="slurmctld slurmd slurmdbd slurm-client munge mariadb-server"
 
@@ -29,7 +32,11 @@ start() {
     host=$(hostname -s)
     cpus=$(nproc)
     mem=$(($(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 2048))
-    mkdir -p "$state"/{spool,ctld,log} /etc/slurm /run/munge
+    mkdir -p "$state"/{spool,ctld,log,etc} /etc/slurm /run/munge
+    for conf in slurm.conf slurmdbd.conf; do  # kept for `stop` to put back
+        if [ -e "/etc/slurm/$conf" ]; then cp -p "/etc/slurm/$conf" "$state/etc/"; fi
+    done
+    touch "$state/etc/.saved"
     # munge: one key, the daemon as its own user
     [ -s /etc/munge/munge.key ] || mungekey --create --keyfile /etc/munge/munge.key
     chown -R munge:munge /etc/munge /run/munge /var/lib/munge /var/log/munge
@@ -99,15 +106,26 @@ CONF
 
 stop() {
     local state=$1
-    [ -f "$state/pids" ] || return 0
-    # Reverse order: slurm daemons before the database and munge they talk to.
-    tac "$state/pids" | while read -r pidfile; do
-        [ -f "$pidfile" ] || continue
-        pid=$(cat "$pidfile")
-        kill "$pid" 2>/dev/null || continue
-        for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    done
-    rm -f "$state/pids"
+    if [ -f "$state/pids" ]; then
+        # Reverse order: slurm daemons before the database and munge they talk to.
+        tac "$state/pids" | while read -r pidfile; do
+            [ -f "$pidfile" ] || continue
+            pid=$(cat "$pidfile")
+            kill "$pid" 2>/dev/null || continue
+            for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+        done
+        rm -f "$state/pids"
+    fi
+    if [ -f "$state/etc/.saved" ]; then
+        for conf in slurm.conf slurmdbd.conf; do
+            if [ -e "$state/etc/$conf" ]; then
+                cp -p "$state/etc/$conf" /etc/slurm/
+            else
+                rm -f "/etc/slurm/$conf"
+            fi
+        done
+        rm -f "$state/etc/.saved"
+    fi
 }
 
 "$@"
