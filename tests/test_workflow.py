@@ -1,6 +1,7 @@
 """The Snakemake workflow end to end, on the smoke configuration, in temporary folders."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -194,6 +195,18 @@ def test_two_clean_runs_train_identical_models(smoke_runs):
 def test_second_run_has_nothing_to_do(smoke_runs, tool_env):
     result = snakemake(smoke_runs[0], tool_env, "all", "models", "--dry-run")
     assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_reading_the_plan_loads_neither_torch_nor_matplotlib():
+    """What `workflow/rules/common.smk` imports runs at every Snakemake start, and on a
+    cluster at every job's: torch and matplotlib would add seconds to each."""
+    rules = (REPO / "workflow" / "rules" / "common.smk").read_text()
+    modules = sorted(set(re.findall(r"^from (rotvae\.\w+) import", rules, flags=re.M)))
+    assert "rotvae.plan" in modules and "rotvae.cards" in modules
+    code = (f"import sys, {', '.join(modules)}; "
+            "print(sorted(m for m in ('torch', 'matplotlib', 'pyro') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]", result.stdout
 
 
 def test_default_plan_dry_run_lists_every_dataset(tmp_path, tool_env):

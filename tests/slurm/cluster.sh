@@ -110,7 +110,7 @@ stop() {
         # Reverse order: slurm daemons before the database and munge they talk to.
         tac "$state/pids" | while read -r pidfile; do
             [ -f "$pidfile" ] || continue
-            pid=$(cat "$pidfile")
+            pid=$(cat "$pidfile" 2>/dev/null) || continue  # gone: so is its daemon
             kill "$pid" 2>/dev/null || continue
             for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
         done
