@@ -3,8 +3,9 @@ executor and the workflow's SLURM profile: every job must go through SLURM (its 
 in the log, its state COMPLETED in the accounting database) and every output must equal
 that of a local run. The figures are left out (`--omit-from` every plot rule): each SLURM
 job starts a Snakemake of its own, so the 22 figure jobs would add most of the time again
-to the other 35, and they go through SLURM exactly as the table jobs do. Starting the cluster needs root and Debian's SLURM packages
-(`tests/slurm/cluster.sh install`); without them the test is skipped with the reason."""
+to the other 35, and they go through SLURM exactly as the table jobs do. Starting the
+cluster needs root and Debian's SLURM packages (`tests/slurm/cluster.sh install`);
+without them the test is skipped with the reason."""
 
 import os
 import re
