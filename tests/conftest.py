@@ -42,11 +42,12 @@ def smoke_runs(tmp_path_factory, tool_env):
     first = tmp_path_factory.mktemp("smoke0")
     snakemake(first, tool_env, "all", "models")
     second = tmp_path_factory.mktemp("smoke1")
-    snakemake(second, tool_env, *(str(path.relative_to(first)) for path in trained_and_data(first)))
+    snakemake(second, tool_env, *(str(path.relative_to(first)) for path in run_outputs(first)))
     return [first, second]
 
 
-def trained_and_data(workdir: Path) -> list[Path]:
-    """The data sets and trained models a run made, sorted."""
+def run_outputs(workdir: Path, suffixes=(".npz", ".pt")) -> list[Path]:
+    """The files with these suffixes that a run made under results/, sorted; by default
+    its data sets and trained models."""
     return sorted(path for path in (workdir / "results").rglob("*")
-                  if path.suffix in (".npz", ".pt") and path.is_file())
+                  if path.suffix in suffixes and path.is_file())

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, snakemake
+from conftest import REPO, run_outputs, snakemake
 
 pytestmark = pytest.mark.workflow
 CLUSTER = REPO / "tests" / "slurm" / "cluster.sh"
@@ -76,13 +76,12 @@ def test_smoke_workflow_through_slurm_equals_a_local_run(cluster, smoke_runs, tm
                             capture_output=True, text=True, check=True).stdout.split()
     assert sorted(states) == sorted(f"{i}|COMPLETED" for i in submitted)
 
-    def outputs(root):  # data sets, tables and trained models
-        return sorted(p.relative_to(root) for p in (root / "results").rglob("*")
-                      if p.is_file() and p.suffix in (".npz", ".csv", ".pt"))
+    def outputs(root, suffixes=(".npz", ".csv", ".pt")):  # data sets, tables, trained models
+        return [p.relative_to(root) for p in run_outputs(root, suffixes)]
 
     reference = smoke_runs[0]
     produced = outputs(tmp_path)
-    data_and_models = {p for p in outputs(reference) if p.suffix != ".csv"}
+    data_and_models = set(outputs(reference, (".npz", ".pt")))
     assert data_and_models <= set(produced) <= set(outputs(reference))
     tables = [p for p in produced if p.parts[:2] == ("results", "tables")]
     assert len(tables) >= 12  # those of the table rules (the figures' own are left out)

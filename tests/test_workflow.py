@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SMOKE_CONFIG, snakemake, trained_and_data
+from conftest import REPO, SMOKE_CONFIG, run_outputs, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -174,7 +174,7 @@ def test_changing_an_experiments_class_weight_retrains_only_its_models(smoke_run
 
 
 def test_two_clean_runs_give_byte_identical_datasets(smoke_runs):
-    first = [p for p in trained_and_data(smoke_runs[0]) if p.suffix == ".npz"]
+    first = run_outputs(smoke_runs[0], (".npz",))
     assert len(first) >= 9 + 3 + 5  # the cards, the stand-ins, the experiments' sets
     for path in first:
         twin = smoke_runs[1] / path.relative_to(smoke_runs[0])
@@ -184,7 +184,7 @@ def test_two_clean_runs_give_byte_identical_datasets(smoke_runs):
 def test_two_clean_runs_train_identical_models(smoke_runs):
     import torch
 
-    first = [p for p in trained_and_data(smoke_runs[0]) if p.suffix == ".pt"]
+    first = run_outputs(smoke_runs[0], (".pt",))
     assert len(first) >= 8 + 4  # the papers' models and the experiments'
     for path in first:
         a = torch.load(path, weights_only=True)

@@ -10,6 +10,7 @@
 #                              (the SLURM executor plugin asks `scontrol` at import)
 set -euo pipefail
 PACKAGES="slurmctld slurmd slurmdbd slurm-client munge mariadb-server"
+CONFIGS="slurm.conf slurmdbd.conf"  # what `start` writes under /etc/slurm
 
 install() {
     apt-get update -qq
@@ -33,7 +34,7 @@ start() {
     cpus=$(nproc)
     mem=$(($(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 2048))
     mkdir -p "$state"/{spool,ctld,log,etc} /etc/slurm /run/munge
-    for conf in slurm.conf slurmdbd.conf; do  # kept for `stop` to put back
+    for conf in $CONFIGS; do  # kept for `stop` to put back
         if [ -e "/etc/slurm/$conf" ]; then cp -p "/etc/slurm/$conf" "$state/etc/"; fi
     done
     touch "$state/etc/.saved"
@@ -117,7 +118,7 @@ stop() {
         rm -f "$state/pids"
     fi
     if [ -f "$state/etc/.saved" ]; then
-        for conf in slurm.conf slurmdbd.conf; do
+        for conf in $CONFIGS; do
             if [ -e "$state/etc/$conf" ]; then
                 cp -p "$state/etc/$conf" /etc/slurm/
             else
