@@ -1,6 +1,7 @@
 """The Snakemake workflow end to end, on the smoke configuration, in temporary folders."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -207,6 +208,25 @@ def test_reading_the_plan_loads_neither_torch_nor_matplotlib():
             "print(sorted(m for m in ('torch', 'matplotlib', 'pyro') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]", result.stdout
+
+
+def test_a_script_drawing_from_tables_loads_no_torch(tmp_path):
+    """Half the workflow's jobs draw figures from tables: `start` sets the job's threads
+    without importing torch (a second of every such job), through OMP_NUM_THREADS, which
+    torch reads if a script imports it later."""
+    code = f"""
+import sys, types
+from rotvae.scripting import start
+import rotvae.figures, rotvae.evaluate, rotvae.datasets
+start(types.SimpleNamespace(log=[{str(tmp_path / "job.log")!r}], threads=1, rule="plot"))
+loaded = sorted(m for m in ("torch", "pyro", "sklearn") if m in sys.modules)
+import torch
+print(loaded, torch.get_num_threads())
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env={k: v for k, v in os.environ.items()
+                                             if k != "OMP_NUM_THREADS"})
+    assert result.stdout.split() == ["[]", "1"], result.stdout + result.stderr
 
 
 def test_default_plan_dry_run_lists_every_dataset(tmp_path, tool_env):

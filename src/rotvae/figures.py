@@ -96,24 +96,26 @@ def heatmap(ax, grid, x_labels, y_labels, x_title, y_title, vmin=0.0, vmax=1.0, 
     return ax
 
 
-def image_grid(images, row_labels=None, col_labels=None, cell: float = 0.9, title=None):
-    """(rows, cols, H, W) images as a grid of axes without ticks."""
-    images = np.asarray(images)
-    rows, cols = images.shape[:2]
-    fig, axes = plt.subplots(rows, cols, figsize=(cell * cols + 0.6, cell * rows + 0.5),
-                             squeeze=False, gridspec_kw={"wspace": 0.04, "hspace": 0.04})
-    for r in range(rows):
-        for c in range(cols):
-            ax = axes[r, c]
-            ax.imshow(images[r, c], cmap="gray", vmin=0, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if c == 0 and row_labels is not None:
-                ax.set_ylabel(row_labels[r], fontsize=7, rotation=0, ha="right", va="center")
-            if r == rows - 1 and col_labels is not None:
-                ax.set_xlabel(col_labels[c], fontsize=7)
+def image_grid(images, row_labels=None, col_labels=None, cell: float = 0.9, title=None,
+               label_size: float = 7):
+    """(rows, cols, H, W) images in [0, 1] as one mosaic, a thin white gap between the
+    cells, labelled along its left and bottom edges. One image rather than an axes per
+    cell: a grid of a few hundred cells then draws and saves in a fraction of the time."""
+    images = np.asarray(images, dtype=np.float32)
+    rows, cols, h, w = images.shape
+    gap = max(1, h // 24)
+    padded = np.pad(images, ((0, 0), (0, 0), (0, gap), (0, gap)), constant_values=1.0)
+    mosaic = padded.transpose(0, 2, 1, 3).reshape(rows * (h + gap), cols * (w + gap))
+    fig, ax = plt.subplots(figsize=(cell * cols + 0.6, cell * rows + 0.5))
+    ax.imshow(mosaic[:-gap, :-gap], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_yticks(np.arange(rows) * (h + gap) + (h - 1) / 2,
+                  labels=row_labels if row_labels is not None else [""] * rows)
+    ax.set_xticks(np.arange(cols) * (w + gap) + (w - 1) / 2,
+                  labels=col_labels if col_labels is not None else [""] * cols)
+    ax.tick_params(length=0, labelsize=label_size)
+    ax.spines[:].set_visible(False)
     if title:
-        axes[0, 0].set_title(title, fontsize=8, loc="left")
+        ax.set_title(title, fontsize=8, loc="left")
     return fig
 
 

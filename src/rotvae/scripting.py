@@ -4,6 +4,7 @@ count to the job's threads, and fail with one clear line instead of a traceback 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 
@@ -13,9 +14,13 @@ def start(snakemake) -> logging.Logger:
     logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.captureWarnings(True)
-    import torch
-
-    torch.set_num_threads(max(1, int(snakemake.threads)))
+    threads = max(1, int(snakemake.threads))
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
+    else:
+        # A script that draws from tables never needs torch: importing it only to set
+        # its threads would cost every such job a second. A later import reads this.
+        os.environ["OMP_NUM_THREADS"] = str(threads)
     if snakemake.log:
         sys.stderr = open(snakemake.log[0], "a")  # tracebacks land in the log too
     return logging.getLogger(f"rotvae.{snakemake.rule}")

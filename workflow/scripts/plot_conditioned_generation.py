@@ -34,8 +34,6 @@ with torch.no_grad():
                       "z2": point[1], "angle": a} for a in p.generation_angles]
 fig = image_grid(np.array(images), row_labels=labels,
                  col_labels=[f"{a:g}°" for a in p.generation_angles], cell=0.8,
-                 title=f"j-trVAE trained at α = {p.train_angle:g}°")
-for ax in fig.axes:
-    ax.yaxis.label.set_fontsize(6)
+                 title=f"j-trVAE trained at α = {p.train_angle:g}°", label_size=6)
 save_figure(fig, snakemake.output.figures)
 write_table(pd.DataFrame(rows), snakemake.output.table)

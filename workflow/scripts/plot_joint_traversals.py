@@ -25,8 +25,7 @@ for path, (model_name, angle) in zip(snakemake.input.models, p.panels):
              for r in traversal]
 columns = [f"z{j + 1}={q:+.1f}" for j in range(2) for q in
            [r["z"] for r in rows[j * p.steps:(j + 1) * p.steps]]]
-fig = image_grid(np.concatenate(blocks), row_labels=labels, col_labels=columns, cell=0.6)
-for ax in fig.axes:
-    ax.yaxis.label.set_fontsize(5)
+fig = image_grid(np.concatenate(blocks), row_labels=labels, col_labels=columns, cell=0.6,
+                 label_size=5)
 save_figure(fig, snakemake.output.figures)
 write_table(pd.DataFrame(rows), snakemake.output.table)
