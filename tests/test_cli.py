@@ -110,3 +110,18 @@ def test_bench_prints_seconds_per_step(capsys):
     assert json.loads(capsys.readouterr().out)["pixel_fraction"] == 0.25
     assert main(["bench", "--model", "ssrvae", "--pixel-fraction", "0", "--steps", "1"]) == 2
     assert "--pixel-fraction" in capsys.readouterr().err
+
+
+def test_the_command_line_offers_every_model_and_decoder_without_importing_torch():
+    from rotvae.models import MODEL_KINDS
+    from rotvae.models.decoders import make_decoder
+    from rotvae.names import DECODERS, MODEL_NAMES
+
+    assert MODEL_NAMES == tuple(MODEL_KINDS)
+    for name in DECODERS:  # each name builds a decoder
+        assert make_decoder(name, 2, (8, 8)) is not None
+    code = ("import sys; from rotvae.cli import build_parser; build_parser(); "
+            "print([m for m in ('torch', 'pyro') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

@@ -11,9 +11,8 @@ import time
 import torch
 
 from .models import build_model
+from .names import BENCH_MODELS
 from .train import draw_pixels, make_optimizer, resolve_device
-
-BENCH_MODELS = ("ssvae", "ssrvae", "jvae", "jtrvae")
 
 
 def time_steps(

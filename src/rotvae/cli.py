@@ -163,11 +163,10 @@ def cmd_bench_data(args) -> int:
 # --- train ----------------------------------------------------------------------------
 
 def _add_train(sub):
-    from .models import MODEL_KINDS
-    from .models.decoders import DECODERS
+    from .names import DECODERS, MODEL_NAMES
 
     p = sub.add_parser("train", help="train one model; resumes from its checkpoint")
-    p.add_argument("--model", required=True, choices=sorted(MODEL_KINDS))
+    p.add_argument("--model", required=True, choices=sorted(MODEL_NAMES))
     p.add_argument("--decoder", choices=DECODERS, default=None,
                    help="default: mlp for ssvae/jvae/vae, affine for the invariant models")
     p.add_argument("--unlabeled", type=Path, required=True,
@@ -248,8 +247,7 @@ def cmd_train(args) -> int:
 # --- bench ------------------------------------------------------------------------------
 
 def _add_bench(sub):
-    from .bench import BENCH_MODELS
-    from .models.decoders import DECODERS
+    from .names import BENCH_MODELS, DECODERS
 
     p = sub.add_parser("bench", help="seconds per training step of a model (JSON)")
     p.add_argument("--model", required=True, choices=BENCH_MODELS)

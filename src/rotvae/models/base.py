@@ -9,7 +9,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .decoders import DECODERS, make_decoder
+from ..names import DECODERS
+from .decoders import make_decoder
 
 INVARIANCES = ("r", "t")
 

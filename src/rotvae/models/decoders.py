@@ -18,7 +18,6 @@ from torch import nn
 from .nets import ACTIVATIONS, mlp
 from .transforms import object_coordinates, pixel_grid
 
-DECODERS = ("mlp", "spatial", "affine")
 LOGIT_EPS = 1e-6
 
 
