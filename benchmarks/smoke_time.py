@@ -35,9 +35,11 @@ def smoke_run(commit: str, cores: int, scratch: Path) -> tuple[float, float]:
     shutil.rmtree(clone, ignore_errors=True)
     subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
     subprocess.run(["git", "-C", str(clone), "checkout", "-q", commit], check=True)
-    env = {**os.environ, "PYTHONPATH": str(clone / "src")}
-    snakemake = str(Path(sys.executable).with_name("snakemake"))
-    command = [snakemake, "--cores", str(cores), "--quiet", "all", "models",
+    bin_dir = Path(sys.executable).parent  # snakemake and rotvae of this environment
+    env = {**os.environ, "PYTHONPATH": str(clone / "src"),
+           "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    snakemake = str(bin_dir / "snakemake")
+    command = [snakemake, "all", "models", "--cores", str(cores), "--quiet",
                "--configfile", "tests/smoke/config.yaml"]
     cpu, wall = children_cpu(), time.perf_counter()
     result = subprocess.run(command, cwd=clone, env=env, capture_output=True, text=True)
