@@ -24,6 +24,15 @@ def tool_env() -> dict:
     return env
 
 
+def modules_loaded_by(code: str, watch: tuple[str, ...]) -> list[str]:
+    """Which of the modules `watch` a fresh interpreter has imported once it has run
+    `code`: how the tests keep torch and its kin off the paths that run at every start."""
+    probe = f"{code}\nimport sys\nprint(*sorted(m for m in {watch!r} if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout.split()
+
+
 def snakemake(workdir: Path, env: dict, *args: str, configfile: Path = SMOKE_CONFIG, check=True):
     command = [
         sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
