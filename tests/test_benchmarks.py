@@ -111,7 +111,18 @@ def test_bfloat16_benchmark_prints_each_case_with_its_ratio():
     assert "(affine)" in rows[2]  # the smoke plan's j-trVAE decoder, read from the config
     for row in rows:
         tokens = row.split()  # ... value unit value unit ratio
-        first, second, ratio = float(tokens[-5]), float(tokens[-3]), float(tokens[-1].rstrip("x"))
-        # GFLOP/s: bfloat16 over float32; seconds per step: float32 over bfloat16
-        expected = second / first if row.startswith("matmul") else first / second
-        assert abs(ratio - expected) <= 0.006 * expected + 0.005
+        first, second = _printed_interval(tokens[-5]), _printed_interval(tokens[-3])
+        if row.startswith("matmul"):  # GFLOP/s: bfloat16 over float32
+            first, second = second, first
+        # seconds per step: float32 over bfloat16. The ratio was computed from the unrounded
+        # values, so it must lie in the range the printed (rounded) values allow.
+        low, high = first[0] / second[1], first[1] / second[0]
+        ratio = float(tokens[-1].rstrip("x"))
+        assert low - 0.005 <= ratio <= high + 0.005, (row, low, high)
+
+
+def _printed_interval(token):
+    """The interval of values that print as `token` (rounded to its shown decimals)."""
+    decimals = len(token.partition(".")[2])
+    half_unit = 0.5 * 10.0 ** -decimals
+    return float(token) - half_unit, float(token) + half_unit
