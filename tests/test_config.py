@@ -120,6 +120,28 @@ def test_each_cards_model_takes_its_own_decoder_and_pixel_fraction():
     assert training_settings(changed, "ssrvae")[0]["decoder"] == "spatial"  # default kept
 
 
+def test_j_models_take_paper_001s_network_sizes_and_the_ss_models_keep_the_shared_ones():
+    from rotvae.plan import experiment_training_settings, training_settings
+
+    config = validate_config({"training": {"model": {"encoder_hidden": 64, "latent_dim": 3}}})
+    sizes = ("encoder_hidden", "classifier_hidden", "decoder_hidden", "decoder_layers")
+    for model in ("jvae", "jtrvae"):
+        options = training_settings(config["training"], model)[0]
+        assert [options[key] for key in sizes] == [256, 256, 256, 3]
+        assert options["latent_dim"] == 3  # what joint_model leaves unset comes from model
+    for model in ("ssvae", "ssrvae"):
+        options = training_settings(config["training"], model)[0]
+        assert [options[key] for key in sizes] == [64, 128, 128, 2]
+    lattice = {e["name"]: e for e in config["experiments"]}["lattice"]
+    assert experiment_training_settings(config["training"], lattice, "jtrvae", 2)[0]["decoder_layers"] == 3
+    assert experiment_training_settings(config["training"], lattice, "rvae", 2)[0]["decoder_layers"] == 2
+    mine = validate_config({"training": {"joint_model": {"decoder_layers": 2, "latent_dim": 4}}})
+    options = training_settings(mine["training"], "jtrvae")[0]
+    assert (options["encoder_hidden"], options["decoder_layers"], options["latent_dim"]) == (256, 2, 4)
+    with pytest.raises(ConfigError, match=r"training\.joint_model\.encoder_hidden"):
+        validate_config({"training": {"joint_model": {"encoder_hidden": 0}}})
+
+
 def test_an_experiment_trains_with_its_own_decoder_epochs_classes_and_class_weight():
     from rotvae.plan import experiment_training_settings, training_settings
 

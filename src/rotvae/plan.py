@@ -123,7 +123,8 @@ def trained_models(config: dict) -> list[tuple[str, str]]:
 
 def training_settings(training: dict, model: str) -> tuple[dict, dict]:
     """Model options and training options of `model` from the config's `training`: the
-    ss recipe for ss-models, the joint recipe for the others; each model takes its
+    ss recipe for ss-models, the joint recipe (and the joint_model sizes over the shared
+    model options) for the j-models, the joint recipe for vae/rvae; each model takes its
     configured pixel fraction, invariant models their configured decoder and the others
     the MLP decoder."""
     invariant = model in INVARIANT_MODELS
@@ -134,6 +135,8 @@ def training_settings(training: dict, model: str) -> tuple[dict, dict]:
     options["compile"] = training["compile"]
     decoder = training["decoder"].get(model, "affine") if invariant else "mlp"
     model_options = dict(training["model"], decoder=decoder)
+    if model in JOINT_MODELS:  # paper 001's own network sizes (config key joint_model)
+        model_options.update(training["joint_model"])
     return model_options, options
 
 
