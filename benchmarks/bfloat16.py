@@ -5,8 +5,8 @@ by side in one run, printed with the ratio.
 
 First a lone matrix product of the spatial decoder's shape (4608 x 128 x 128) in each
 type, then a whole training step of each model of the plan (unlabeled batch of 64,
-enumerated ELBO, backward, Adam) with each model's decoder and pixel fraction from the
-config, plain and under `torch.autocast("cpu", dtype=torch.bfloat16)`. The two kinds of
+enumerated ELBO, backward, Adam) with each model's network, decoder and pixel fraction
+from the config, plain and under `torch.autocast("cpu", dtype=torch.bfloat16)`. The two kinds of
 step alternate in rounds, so that both see the same state of the machine. A CPU without
 bfloat16 units (AMX, AVX-512 BF16) will show bfloat16 slower throughout.
 """
@@ -18,8 +18,9 @@ import time
 
 import torch
 
-from rotvae.bench import BENCH_MODELS, time_steps
+from rotvae.bench import BENCH_MODELS, alternating_seconds
 from rotvae.config import load_config
+from rotvae.plan import training_settings
 
 
 def matmul_gflop_per_second(dtype: torch.dtype, repeats: int = 50) -> float:
@@ -29,18 +30,6 @@ def matmul_gflop_per_second(dtype: torch.dtype, repeats: int = 50) -> float:
     for _ in range(repeats):
         a @ b
     return 2 * 4608 * 128 * 128 * repeats / (time.perf_counter() - tic) / 1e9
-
-
-def step_seconds(kind: str, decoder: str | None, fraction: float, steps: int,
-                 rounds: int) -> dict[bool, float]:
-    """Mean seconds per step {False: float32, True: bfloat16 autocast}, the two
-    alternating in rounds of `rotvae bench`'s step timing."""
-    total = {False: 0.0, True: 0.0}
-    for _ in range(rounds):
-        for bf16 in (False, True):
-            total[bf16] += time_steps(kind, decoder, steps=steps, pixel_fraction=fraction,
-                                      bfloat16=bf16)["seconds_per_step"]
-    return {bf16: seconds / rounds for bf16, seconds in total.items()}
 
 
 def main() -> None:
@@ -59,9 +48,12 @@ def main() -> None:
     print(f"{'case':24} {'float32':>10} {'bfloat16':>10} {'speed-up':>9}")
     print(f"{'matmul 4608x128x128':24} {fp32:6.0f} GF/s {bf16:6.0f} GF/s {bf16 / fp32:8.2f}x")
     for kind in args.models:
+        model_options, options = training_settings(training, kind)
+        cases = {bf16: {"bfloat16": bf16} for bf16 in (False, True)}
+        seconds = alternating_seconds(cases, args.rounds, kind=kind, steps=args.steps,
+                                      model_options=model_options,
+                                      pixel_fraction=options["pixel_fraction"])
         decoder = training["decoder"].get(kind)
-        fraction = training["pixel_fraction"].get(kind, 1.0)
-        seconds = step_seconds(kind, decoder, fraction, args.steps, args.rounds)
         name = f"{kind} step" + (f" ({decoder})" if decoder else "")
         print(f"{name:24} {seconds[False]:8.4f} s {seconds[True]:8.4f} s "
               f"{seconds[False] / seconds[True]:8.2f}x")

@@ -121,6 +121,26 @@ def test_bfloat16_benchmark_prints_each_case_with_its_ratio():
         assert low - 0.005 <= ratio <= high + 0.005, (row, low, high)
 
 
+def test_joint_sizes_benchmark_prints_each_j_model_with_its_ratio():
+    out = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "joint_sizes.py"), "--config",
+         str(SMOKE_CONFIG), "--steps", "1", "--rounds", "1"],
+        capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()
+    rows = lines[1:3]
+    assert [row.split()[0] for row in rows] == ["jvae", "jtrvae"]
+    for row in rows:
+        tokens = row.split()  # model value s value s ratio
+        shared, joint = _printed_interval(tokens[1]), _printed_interval(tokens[3])
+        ratio = float(tokens[-1].rstrip("x"))
+        assert joint[0] / shared[1] - 0.005 <= ratio <= joint[1] / shared[0] + 0.005, row
+    # the sizes compared, read from the config (the smoke config keeps the defaults)
+    assert lines[3] == ("shared model: encoder_hidden 128, classifier_hidden 128, "
+                        "decoder_hidden 128, decoder_layers 2")
+    assert lines[4] == ("joint_model: encoder_hidden 256, classifier_hidden 256, "
+                        "decoder_hidden 256, decoder_layers 3")
+
+
 def _printed_interval(token):
     """The interval of values that print as `token` (rounded to its shown decimals)."""
     decimals = len(token.partition(".")[2])

@@ -113,6 +113,20 @@ def test_bench_prints_seconds_per_step(capsys):
     assert "--pixel-fraction" in capsys.readouterr().err
 
 
+def test_bench_takes_model_options_and_names_an_unknown_one(capsys):
+    from rotvae.bench import time_steps
+
+    small, large = (time_steps("jvae", batch_size=4, steps=1, warmup=0, threads=1,
+                               image_shape=(16, 16), model_options={"decoder_hidden": h})
+                    for h in (32, 64))
+    assert large["matmul_gflop_per_step"] > small["matmul_gflop_per_step"]
+    assert main(["bench", "--model", "jvae", "--model-options", '{"decoder_layers": 3}',
+                 "--steps", "1", "--warmup", "0", "--threads", "1", "--batch-size", "4"]) == 0
+    assert json.loads(capsys.readouterr().out)["seconds_per_step"] > 0
+    assert main(["bench", "--model", "jvae", "--model-options", '{"hidden": 3}']) == 2
+    assert "--model-options: unknown keys ['hidden']" in capsys.readouterr().err
+
+
 def test_the_command_line_offers_every_model_and_decoder_without_importing_torch():
     from rotvae.models import MODEL_KINDS
     from rotvae.models.decoders import make_decoder

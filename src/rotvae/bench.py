@@ -29,13 +29,15 @@ def time_steps(
     compile: bool = False,
     pixel_fraction: float = 1.0,
     bfloat16: bool = False,
+    model_options: dict | None = None,
 ) -> dict:
     """Seconds per training step of `kind` (with `decoder`, default the kind's own) on
     random images. engine 'torch' runs the model's fused `loss`; 'pyro' runs Pyro's SVI
     with TraceEnum_ELBO on the same `model`/`guide`, to show what the bookkeeping costs.
     pixel_fraction < 1: each step draws that fraction of the pixels for the likelihood,
     as training does (torch engine only). bfloat16: run the loss under bfloat16 autocast
-    (torch engine only), to see what the cheaper number type would save."""
+    (torch engine only), to see what the cheaper number type would save. model_options:
+    ModelConfig fields (network sizes, say) over the kind's defaults."""
     if kind not in BENCH_MODELS:
         raise ValueError(f"--model {kind}: expected one of {list(BENCH_MODELS)}")
     if engine not in ("torch", "pyro"):
@@ -48,7 +50,7 @@ def time_steps(
         torch.set_num_threads(threads)
     dev = resolve_device(device)
     torch.manual_seed(seed)
-    overrides = {"image_shape": image_shape}
+    overrides = {**(model_options or {}), "image_shape": image_shape}
     if decoder:
         overrides["decoder"] = decoder
     model, config = build_model(kind, **overrides)
@@ -105,6 +107,16 @@ def time_steps(
         "matmul_gflop_per_step": None if matmul_flops is None else matmul_flops / 1e9,
         "matmul_gflop_per_second": None if matmul_flops is None else matmul_flops / 1e9 / seconds,
     }
+
+
+def alternating_seconds(cases: dict, rounds: int, **common) -> dict:
+    """Mean seconds per step of each case ({name: time_steps keywords}), the cases taking
+    turns over `rounds` rounds so that each sees the same state of the machine."""
+    total = dict.fromkeys(cases, 0.0)
+    for _ in range(rounds):
+        for name, keywords in cases.items():
+            total[name] += time_steps(**common, **keywords)["seconds_per_step"]
+    return {name: seconds / rounds for name, seconds in total.items()}
 
 
 def count_matmul_flops(step) -> int:

@@ -187,23 +187,27 @@ def _add_train(sub):
     p.set_defaults(func=cmd_train)
 
 
-def cmd_train(args) -> int:
+def _check_options(flag: str, options, cls) -> None:
+    """`options` (parsed JSON) must be an object of `cls`'s dataclass fields."""
     from dataclasses import fields
 
+    if not isinstance(options, dict):
+        raise UsageError(f"{flag}: expected a JSON object")
+    unknown = set(options) - {f.name for f in fields(cls)}
+    if unknown:
+        raise UsageError(f"{flag}: unknown keys {sorted(unknown)}; "
+                         f"allowed: {sorted(f.name for f in fields(cls))}")
+
+
+def cmd_train(args) -> int:
     from .datasets import load_dataset
     from .models.base import ModelConfig
     from .train import Data, TrainConfig, save_model, train
 
     if args.out.suffix != ".pt":
         raise UsageError(f"--out {args.out}: expected a path ending in .pt")
-    for flag, options, cls in (("--model-options", args.model_options, ModelConfig),
-                               ("--train-options", args.train_options, TrainConfig)):
-        if not isinstance(options, dict):
-            raise UsageError(f"{flag}: expected a JSON object")
-        unknown = set(options) - {f.name for f in fields(cls)}
-        if unknown:
-            raise UsageError(f"{flag}: unknown keys {sorted(unknown)}; "
-                             f"allowed: {sorted(f.name for f in fields(cls))}")
+    _check_options("--model-options", args.model_options, ModelConfig)
+    _check_options("--train-options", args.train_options, TrainConfig)
     is_ss = args.model.startswith("ss")
     if is_ss and args.labeled is None:
         raise UsageError(f"--labeled: model '{args.model}' is semi-supervised and needs labels")
@@ -263,19 +267,24 @@ def _add_bench(sub):
     p.add_argument("--pixel-fraction", type=float, default=1.0,
                    help="evaluate the likelihood on this fraction of the pixels per step, "
                         "as training does with pixel_fraction < 1 (default 1: all)")
+    p.add_argument("--model-options", type=json.loads, default={},
+                   help="JSON object of ModelConfig fields, e.g. '{\"encoder_hidden\": 256}'")
     p.set_defaults(func=cmd_bench)
 
 
 def cmd_bench(args) -> int:
     from .bench import time_steps
+    from .models.base import ModelConfig
 
+    _check_options("--model-options", args.model_options, ModelConfig)
     if args.steps < 1 or args.batch_size < 1:
         raise UsageError("--steps and --batch-size must be >= 1")
     if not 0 < args.pixel_fraction <= 1:
         raise UsageError(f"--pixel-fraction {args.pixel_fraction}: expected a number in (0, 1]")
     print(json.dumps(time_steps(args.model, args.decoder, args.batch_size, args.steps,
                                 args.warmup, args.threads, args.device, args.engine,
-                                compile=args.compile, pixel_fraction=args.pixel_fraction)))
+                                compile=args.compile, pixel_fraction=args.pixel_fraction,
+                                model_options=args.model_options)))
     return 0
 
 

@@ -1,0 +1,51 @@
+"""What do paper 001's larger networks cost? A training step of each j-model with the
+config's `training.model` alone (paper 000's sizes) against the plan's j-model networks
+(`training.joint_model` over it), side by side in one run, printed with the ratio.
+
+    python benchmarks/joint_sizes.py --steps 60 --threads 1
+
+Each step: an unlabeled batch of 64, the ELBO with the class summed out, backward and
+Adam, with the model's decoder and pixel fraction from the config. The two networks
+alternate in rounds, so that both see the same state of the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import torch
+
+from rotvae.bench import alternating_seconds
+from rotvae.config import load_config
+from rotvae.plan import JOINT_MODELS, training_settings
+
+SIZES = ("encoder_hidden", "classifier_hidden", "decoder_hidden", "decoder_layers")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default="config.yaml")
+    parser.add_argument("--steps", type=int, default=60, help="steps per round and network")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    training = load_config(args.config)["training"]
+
+    print(f"{'j-model step':16} {'shared model':>14} {'joint_model':>14} {'cost':>7}")
+    for kind in JOINT_MODELS:
+        plan_options, options = training_settings(training, kind)
+        shared_options = dict(training["model"], decoder=plan_options["decoder"])
+        cases = {"shared": {"model_options": shared_options},
+                 "joint": {"model_options": plan_options}}
+        seconds = alternating_seconds(cases, args.rounds, kind=kind, steps=args.steps,
+                                      pixel_fraction=options["pixel_fraction"])
+        print(f"{kind:16} {seconds['shared']:12.4f} s {seconds['joint']:12.4f} s "
+              f"{seconds['joint'] / seconds['shared']:6.2f}x")
+    for name, options in (("shared model", training["model"]),
+                          ("joint_model", training_settings(training, JOINT_MODELS[0])[0])):
+        print(f"{name}: " + ", ".join(f"{key} {options.get(key, 'default')}" for key in SIZES))
+
+
+if __name__ == "__main__":
+    main()
