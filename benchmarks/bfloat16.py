@@ -6,9 +6,9 @@ by side in one run, printed with the ratio.
 First a lone matrix product of the spatial decoder's shape (4608 x 128 x 128) in each
 type, then a whole training step of each model of the plan (unlabeled batch of 64,
 enumerated ELBO, backward, Adam) with each model's network, decoder and pixel fraction
-from the config, plain and under `torch.autocast("cpu", dtype=torch.bfloat16)`. The two kinds of
-step alternate in rounds, so that both see the same state of the machine. A CPU without
-bfloat16 units (AMX, AVX-512 BF16) will show bfloat16 slower throughout.
+from the config, plain and under `torch.autocast("cpu", dtype=torch.bfloat16)`. The two
+kinds of step alternate in rounds, so that both see the same state of the machine. A CPU
+without bfloat16 units (AMX, AVX-512 BF16) will show bfloat16 slower throughout.
 """
 
 from __future__ import annotations
