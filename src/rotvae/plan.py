@@ -122,9 +122,9 @@ def trained_models(config: dict) -> list[tuple[str, str]]:
 
 
 def training_settings(training: dict, model: str) -> tuple[dict, dict]:
-    """Model options and training options of `model` from the config's `training`: the
-    ss recipe for ss-models, the joint recipe (and the joint_model sizes over the shared
-    model options) for the j-models, the joint recipe for vae/rvae; each model takes its
+    """Model options and training options of cards model `model` from the config's
+    `training`: the ss recipe for ss-models, the joint recipe (and the joint_model sizes
+    over the shared model options) for the j-models; each model takes its
     configured pixel fraction, invariant models their configured decoder and the others
     the MLP decoder."""
     invariant = model in INVARIANT_MODELS
@@ -162,6 +162,10 @@ def experiment_training_settings(training: dict, experiment: dict, model: str,
     class). `n_classes` None: known only once the data are read (the workflow's rule
     states the settings before that and the training fills it in)."""
     model_options, options = training_settings(training, model)
+    # The shared network, not the cards' j-models' (joint_model): with paper 001's sizes
+    # the lattice stand-in's j-trVAE put every patch in one class on two seeds of three
+    # (README, Your own data).
+    model_options = dict(training["model"], decoder=model_options["decoder"])
     invariant = model in INVARIANT_MODELS
     if invariant:  # the experiment's own decoder, not the cards'
         model_options.update(invariances=experiment["invariances"],
