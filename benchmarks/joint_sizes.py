@@ -17,7 +17,8 @@ import torch
 
 from rotvae.bench import alternating_seconds
 from rotvae.config import load_config
-from rotvae.plan import JOINT_MODELS, training_settings
+from rotvae.names import JOINT_MODELS
+from rotvae.plan import training_settings
 
 SIZES = ("encoder_hidden", "classifier_hidden", "decoder_hidden", "decoder_layers")
 

@@ -130,9 +130,10 @@ def test_bench_takes_model_options_and_names_an_unknown_one(capsys):
 def test_the_command_line_offers_every_model_and_decoder_without_importing_torch():
     from rotvae.models import MODEL_KINDS
     from rotvae.models.decoders import make_decoder
-    from rotvae.names import DECODERS, MODEL_NAMES
+    from rotvae.names import DECODERS, INVARIANT_MODELS, MODEL_NAMES
 
     assert MODEL_NAMES == tuple(MODEL_KINDS)
+    assert set(INVARIANT_MODELS) == {name for name, (_, inv) in MODEL_KINDS.items() if inv}
     for name in DECODERS:  # each name builds a decoder
         assert make_decoder(name, 2, (8, 8)) is not None
     code = "from rotvae.cli import build_parser; build_parser()"

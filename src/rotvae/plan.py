@@ -10,6 +10,7 @@ import numpy as np
 
 from .cards import CardSpec
 from .config import ConfigError
+from .names import INVARIANT_MODELS, JOINT_MODELS, SS_MODELS
 from .seeding import derive_seed
 from .userdata import LABEL_MODELS
 
@@ -99,11 +100,6 @@ def spec_arguments(spec: CardSpec) -> list[str]:
 
 
 # --- trained models ---------------------------------------------------------------------
-
-SS_MODELS = ("ssvae", "ssrvae")
-JOINT_MODELS = ("jvae", "jtrvae")
-INVARIANT_MODELS = ("rvae", "ssrvae", "jtrvae")  # as rotvae.models.MODEL_KINDS, without torch
-
 
 def model_name(model: str, angle: float, replicate: int) -> str:
     return f"{model}_a{format_angle(angle)}_s{replicate}"

@@ -10,10 +10,9 @@ from rotvae.config import ConfigError, validate_config
 from rotvae.cards import shear_percent
 from rotvae.seeding import derive_seed
 from rotvae.userdata import LABEL_MODELS
+from rotvae.names import JOINT_MODELS, SS_MODELS
 from rotvae.plan import (
-    JOINT_MODELS,
     NAME_CONSTRAINT,
-    SS_MODELS,
     card_datasets,
     card_spec,
     evaluation_cells,
