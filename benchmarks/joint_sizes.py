@@ -1,6 +1,6 @@
 """What do paper 001's larger networks cost? A training step of each j-model with the
-config's `training.model` alone (paper 000's sizes) against the plan's j-model networks
-(`training.joint_model` over it), side by side in one run, printed with the ratio.
+config's `training.model` (paper 000's sizes) against the same with `--joint-model` over
+it (default paper 001's sizes), side by side in one run, printed with the ratio.
 
     python benchmarks/joint_sizes.py --steps 60 --threads 1
 
@@ -12,6 +12,7 @@ alternate in rounds, so that both see the same state of the machine.
 from __future__ import annotations
 
 import argparse
+import json
 
 import torch
 
@@ -21,6 +22,8 @@ from rotvae.names import JOINT_MODELS
 from rotvae.plan import training_settings
 
 SIZES = ("encoder_hidden", "classifier_hidden", "decoder_hidden", "decoder_layers")
+PAPER_001 = {"encoder_hidden": 256, "classifier_hidden": 256, "decoder_hidden": 256,
+             "decoder_layers": 3}
 
 
 def main() -> None:
@@ -29,22 +32,24 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=60, help="steps per round and network")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--joint-model", type=json.loads, default=PAPER_001,
+                        help="JSON object of network options over training.model")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     training = load_config(args.config)["training"]
 
     print(f"{'j-model step':16} {'shared model':>14} {'joint_model':>14} {'cost':>7}")
     for kind in JOINT_MODELS:
-        plan_options, options = training_settings(training, kind)
-        shared_options = dict(training["model"], decoder=plan_options["decoder"])
+        _, options = training_settings(training, kind)
+        shared_options = dict(training["model"], decoder=training["decoder"].get(kind, "mlp"))
         cases = {"shared": {"model_options": shared_options},
-                 "joint": {"model_options": plan_options}}
+                 "joint": {"model_options": {**shared_options, **args.joint_model}}}
         seconds = alternating_seconds(cases, args.rounds, kind=kind, steps=args.steps,
                                       pixel_fraction=options["pixel_fraction"])
         print(f"{kind:16} {seconds['shared']:12.4f} s {seconds['joint']:12.4f} s "
               f"{seconds['joint'] / seconds['shared']:6.2f}x")
     for name, options in (("shared model", training["model"]),
-                          ("joint_model", training_settings(training, JOINT_MODELS[0])[0])):
+                          ("joint_model", {**training["model"], **args.joint_model})):
         print(f"{name}: " + ", ".join(f"{key} {options.get(key, 'default')}" for key in SIZES))
 
 

@@ -120,11 +120,17 @@ def test_each_cards_model_takes_its_own_decoder_and_pixel_fraction():
     assert training_settings(changed, "ssrvae")[0]["decoder"] == "spatial"  # default kept
 
 
-def test_cards_j_models_take_paper_001s_network_sizes_and_the_others_the_shared_ones():
+def test_joint_model_sets_the_cards_j_models_network_and_nothing_else():
     from rotvae.plan import experiment_training_settings, training_settings
 
-    config = validate_config({"training": {"model": {"encoder_hidden": 64, "latent_dim": 3}}})
     sizes = ("encoder_hidden", "classifier_hidden", "decoder_hidden", "decoder_layers")
+    shared = validate_config({"training": {"model": {"encoder_hidden": 64}}})["training"]
+    for model in ("ssvae", "ssrvae", "jvae", "jtrvae"):  # by default every model shares it
+        assert [training_settings(shared, model)[0][key] for key in sizes] == [64, 128, 128, 2]
+    paper_001 = {"encoder_hidden": 256, "classifier_hidden": 256, "decoder_hidden": 256,
+                 "decoder_layers": 3}
+    config = validate_config({"training": {"model": {"encoder_hidden": 64, "latent_dim": 3},
+                                           "joint_model": paper_001}})
     for model in ("jvae", "jtrvae"):
         options = training_settings(config["training"], model)[0]
         assert [options[key] for key in sizes] == [256, 256, 256, 3]
@@ -136,9 +142,6 @@ def test_cards_j_models_take_paper_001s_network_sizes_and_the_others_the_shared_
     for model in ("jtrvae", "rvae"):  # an experiment's models keep the shared network
         options = experiment_training_settings(config["training"], lattice, model, 2)[0]
         assert [options[key] for key in sizes] == [64, 128, 128, 2]
-    mine = validate_config({"training": {"joint_model": {"decoder_layers": 2, "latent_dim": 4}}})
-    options = training_settings(mine["training"], "jtrvae")[0]
-    assert (options["encoder_hidden"], options["decoder_layers"], options["latent_dim"]) == (256, 2, 4)
     with pytest.raises(ConfigError, match=r"training\.joint_model\.encoder_hidden"):
         validate_config({"training": {"joint_model": {"encoder_hidden": 0}}})
 

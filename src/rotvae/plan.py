@@ -131,7 +131,7 @@ def training_settings(training: dict, model: str) -> tuple[dict, dict]:
     options["compile"] = training["compile"]
     decoder = training["decoder"].get(model, "affine") if invariant else "mlp"
     model_options = dict(training["model"], decoder=decoder)
-    if model in JOINT_MODELS:  # paper 001's own network sizes (config key joint_model)
+    if model in JOINT_MODELS:  # the cards' j-models' own network (config key joint_model)
         model_options.update(training["joint_model"])
     return model_options, options
 
@@ -160,7 +160,7 @@ def experiment_training_settings(training: dict, experiment: dict, model: str,
     model_options, options = training_settings(training, model)
     # The shared network, not the cards' j-models' (joint_model): with paper 001's sizes
     # the lattice stand-in's j-trVAE put every patch in one class on two seeds of three
-    # (README, Your own data).
+    # (README, The j-models' networks).
     model_options = dict(training["model"], decoder=model_options["decoder"])
     invariant = model in INVARIANT_MODELS
     if invariant:  # the experiment's own decoder, not the cards'
