@@ -40,8 +40,7 @@ def main() -> None:
 
     print(f"{'j-model step':16} {'shared model':>14} {'joint_model':>14} {'cost':>7}")
     for kind in JOINT_MODELS:
-        _, options = training_settings(training, kind)
-        shared_options = dict(training["model"], decoder=training["decoder"].get(kind, "mlp"))
+        shared_options, options = training_settings(training, kind, shared_network=True)
         cases = {"shared": {"model_options": shared_options},
                  "joint": {"model_options": {**shared_options, **args.joint_model}}}
         seconds = alternating_seconds(cases, args.rounds, kind=kind, steps=args.steps,
@@ -50,7 +49,7 @@ def main() -> None:
               f"{seconds['joint'] / seconds['shared']:6.2f}x")
     for name, options in (("shared model", training["model"]),
                           ("joint_model", {**training["model"], **args.joint_model})):
-        print(f"{name}: " + ", ".join(f"{key} {options.get(key, 'default')}" for key in SIZES))
+        print(f"{name}: " + ", ".join(f"{key} {options[key]}" for key in SIZES))
 
 
 if __name__ == "__main__":

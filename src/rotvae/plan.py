@@ -117,12 +117,13 @@ def trained_models(config: dict) -> list[tuple[str, str]]:
     return out
 
 
-def training_settings(training: dict, model: str) -> tuple[dict, dict]:
+def training_settings(training: dict, model: str,
+                      shared_network: bool = False) -> tuple[dict, dict]:
     """Model options and training options of cards model `model` from the config's
-    `training`: the ss recipe for ss-models, the joint recipe (and the joint_model sizes
-    over the shared model options) for the j-models; each model takes its
-    configured pixel fraction, invariant models their configured decoder and the others
-    the MLP decoder."""
+    `training`: the ss recipe for ss-models, the joint recipe (and, unless
+    `shared_network`, the joint_model options over the shared model options) for the
+    j-models; each model takes its configured pixel fraction, invariant models their
+    configured decoder and the others the MLP decoder."""
     invariant = model in INVARIANT_MODELS
     options = dict(training["ss"] if model in SS_MODELS else training["joint"])
     # decoder and pixel_fraction are set per cards model; an experiment's models take the
@@ -131,7 +132,7 @@ def training_settings(training: dict, model: str) -> tuple[dict, dict]:
     options["compile"] = training["compile"]
     decoder = training["decoder"].get(model, "affine") if invariant else "mlp"
     model_options = dict(training["model"], decoder=decoder)
-    if model in JOINT_MODELS:  # the cards' j-models' own network (config key joint_model)
+    if model in JOINT_MODELS and not shared_network:  # the cards' j-models' own network
         model_options.update(training["joint_model"])
     return model_options, options
 
@@ -157,11 +158,10 @@ def experiment_training_settings(training: dict, experiment: dict, model: str,
     (jvae, jtrvae) class KL weight, and the plain VAE's KL weight for vae/rvae (one
     class). `n_classes` None: known only once the data are read (the workflow's rule
     states the settings before that and the training fills it in)."""
-    model_options, options = training_settings(training, model)
     # The shared network, not the cards' j-models' (joint_model): with paper 001's sizes
     # the lattice stand-in's j-trVAE put every patch in one class on two seeds of three
     # (README, The j-models' networks).
-    model_options = dict(training["model"], decoder=model_options["decoder"])
+    model_options, options = training_settings(training, model, shared_network=True)
     invariant = model in INVARIANT_MODELS
     if invariant:  # the experiment's own decoder, not the cards'
         model_options.update(invariances=experiment["invariances"],
