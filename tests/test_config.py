@@ -146,6 +146,23 @@ def test_joint_model_sets_the_cards_j_models_network_and_nothing_else():
         validate_config({"training": {"joint_model": {"encoder_hidden": 0}}})
 
 
+def test_the_angle_latent_reaches_only_models_that_turn():
+    """`angle_latent` is left out of the options of a model without an angle (its record
+    and its training would otherwise change for nothing), and by default of every model,
+    so that a plan without it keeps the options its models were trained with."""
+    from rotvae.plan import training_settings
+
+    default = validate_config({})["training"]
+    assert all("angle_latent" not in training_settings(default, m)[0]
+               for m in ("ssvae", "ssrvae", "jvae", "jtrvae"))
+    config = validate_config({"training": {"joint_model": {"angle_latent": "projected"}}})
+    assert training_settings(config["training"], "jtrvae")[0]["angle_latent"] == "projected"
+    for model in ("ssvae", "ssrvae", "jvae"):
+        assert "angle_latent" not in training_settings(config["training"], model)[0]
+    with pytest.raises(ConfigError, match=r"training\.model\.angle_latent"):
+        validate_config({"training": {"model": {"angle_latent": "vonmises"}}})
+
+
 def test_an_experiment_trains_with_its_own_decoder_epochs_classes_and_class_weight():
     from rotvae.plan import experiment_training_settings, training_settings
 

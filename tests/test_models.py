@@ -13,12 +13,13 @@ from rotvae.models.transforms import pixel_grid
 TINY = dict(image_shape=(8, 8), encoder_hidden=16, decoder_hidden=16, classifier_hidden=16)
 
 
-@pytest.mark.parametrize("kind, decoder", [("ssvae", "mlp"), ("ssrvae", "affine"),
-                                           ("ssrvae", "spatial")])
+@pytest.mark.parametrize("kind, decoder, angle_latent", [
+    ("ssvae", "mlp", "normal"), ("ssrvae", "affine", "normal"), ("ssrvae", "spatial", "normal"),
+    ("ssrvae", "affine", "projected")])
 @pytest.mark.parametrize("labeled", [False, True])
-def test_ss_loss_equals_pyro_enumerated_elbo(kind, decoder, labeled):
+def test_ss_loss_equals_pyro_enumerated_elbo(kind, decoder, angle_latent, labeled):
     torch.manual_seed(0)
-    model, _ = build_model(kind, decoder=decoder, **TINY)
+    model, _ = build_model(kind, decoder=decoder, angle_latent=angle_latent, **TINY)
     x = torch.rand(6, 64)
     y = torch.tensor([0, 1, 2, 3, 0, 1]) if labeled else None
     pyro.set_rng_seed(5)
@@ -59,10 +60,12 @@ def test_enumerated_loss_is_the_explicit_sum_over_classes():
 
 
 @pytest.mark.parametrize("beta_transform", [None, 0.5])
-@pytest.mark.parametrize("kind, decoder", [("jvae", "mlp"), ("jtrvae", "affine"), ("jtrvae", "spatial")])
-def test_joint_loss_equals_pyro_enumerated_elbo(kind, decoder, beta_transform):
+@pytest.mark.parametrize("kind, decoder, angle_latent", [
+    ("jvae", "mlp", "normal"), ("jtrvae", "affine", "normal"), ("jtrvae", "spatial", "normal"),
+    ("jtrvae", "affine", "projected")])
+def test_joint_loss_equals_pyro_enumerated_elbo(kind, decoder, angle_latent, beta_transform):
     torch.manual_seed(0)
-    model, _ = build_model(kind, decoder=decoder, **TINY)
+    model, _ = build_model(kind, decoder=decoder, angle_latent=angle_latent, **TINY)
     x = torch.rand(6, 64)
     pyro.set_rng_seed(4)
     expected = TraceEnum_ELBO(max_plate_nesting=1).differentiable_loss(
@@ -103,6 +106,21 @@ def test_decoded_image_turned_by_the_angle_latent_matches_turning_the_image(deco
     inner = (slice(None), slice(8, 24), slice(8, 24))
     tol = 1e-5 if degrees == 90.0 else 0.05
     assert (turned[inner] - expected[inner]).abs().max() < tol
+
+
+def test_projected_angle_latent_is_the_direction_of_its_2d_latent():
+    """The projected angle is the direction of u + (1 / angle_prior, 0), u the first two
+    latents: at the prior's mean it is 0, and it covers the whole circle."""
+    model, config = build_model("jtrvae", angle_latent="projected", angle_prior=0.5, **TINY)
+    assert model.n_coord == 4 and model.z_dim == 4 + config.latent_dim
+    u = torch.tensor([[0.0, 0.0], [-2.0, 3.0], [-5.0, 0.0], [-2.0, -1.0]])
+    z = torch.cat([u, torch.zeros(4, 2 + config.latent_dim)], -1)
+    angle, offset, content = model.split_latent(z)
+    expected = torch.tensor([0.0, np.pi / 2, np.pi, -np.pi / 2])
+    assert torch.allclose(angle, expected, atol=1e-6)
+    assert offset.shape == (4, 2) and content.shape == (4, config.latent_dim)
+    with pytest.raises(ValueError, match="angle_latent 'vonmises'"):
+        build_model("jtrvae", angle_latent="vonmises")
 
 
 def test_offset_latent_moves_the_decoded_image():

@@ -134,6 +134,8 @@ def training_settings(training: dict, model: str,
     model_options = dict(training["model"], decoder=decoder)
     if model in JOINT_MODELS and not shared_network:  # the cards' j-models' own network
         model_options.update(training["joint_model"])
+    if not invariant:  # no angle latent: the option would only change its record
+        model_options.pop("angle_latent", None)
     return model_options, options
 
 

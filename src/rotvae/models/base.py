@@ -13,6 +13,7 @@ from ..names import DECODERS
 from .decoders import make_decoder
 
 INVARIANCES = ("r", "t")
+ANGLE_LATENTS = ("normal", "projected")
 
 
 @dataclass
@@ -31,7 +32,10 @@ class ModelConfig:
     classifier_hidden: int = 128
     classifier_layers: int = 2
     activation: str = "tanh"
-    angle_prior: float = 1.0  # radians: the angle latent is N(0, 1) times this
+    angle_prior: float = 1.0  # radians: the angle latent's prior width
+    # normal: one latent, N(0, 1) times angle_prior; projected: a 2-D latent whose
+    # direction is the angle (a projected normal, paper 001's stand-in for von Mises)
+    angle_latent: str = "normal"
     offset_prior: float = 0.1  # normalised units: the offset latents are N(0, 1) times this
     padding: str = "zeros"  # affine decoder, outside the moved frame: zeros (dark) | border
 
@@ -40,6 +44,8 @@ class ModelConfig:
         self.invariances = tuple(self.invariances)
         if any(i not in INVARIANCES for i in self.invariances):
             raise ValueError(f"invariances {self.invariances}: expected a subset of {INVARIANCES}")
+        if self.angle_latent not in ANGLE_LATENTS:
+            raise ValueError(f"angle_latent '{self.angle_latent}': expected one of {ANGLE_LATENTS}")
         if self.decoder not in DECODERS:
             raise ValueError(f"decoder '{self.decoder}': expected one of {DECODERS}")
         if self.invariances and self.decoder == "mlp":
@@ -65,13 +71,17 @@ def broadcast_cat(*tensors: torch.Tensor) -> torch.Tensor:
 
 
 class LatentVAE(nn.Module):
-    """Latent layout: z = [angle (if r), dx, dy (if t), content...]."""
+    """Latent layout: z = [angle (if r: 1 latent, or 2 if projected), dx, dy (if t),
+    content...], every latent with an N(0, 1) prior."""
 
     def __init__(self, config: ModelConfig):
         super().__init__()
         self.config = config
         self.n_pixels = config.image_shape[0] * config.image_shape[1]
-        self.n_coord = ("r" in config.invariances) + 2 * ("t" in config.invariances)
+        self.n_angle = 0
+        if "r" in config.invariances:
+            self.n_angle = 2 if config.angle_latent == "projected" else 1
+        self.n_coord = self.n_angle + 2 * ("t" in config.invariances)
         self.z_dim = config.latent_dim + self.n_coord
         self.decoder = make_decoder(
             config.decoder, config.latent_dim + config.n_classes, config.image_shape,
@@ -81,11 +91,15 @@ class LatentVAE(nn.Module):
 
     def split_latent(self, z: torch.Tensor):
         """(angle radians or None, offset or None, content)."""
-        i = 0
         angle = offset = None
-        if "r" in self.config.invariances:
+        if self.n_angle == 1:
             angle = z[..., 0] * self.config.angle_prior
-            i = 1
+        elif self.n_angle == 2:
+            # u ~ N(0, I) moved to (1 / angle_prior, 0): its direction is a projected
+            # normal angle, about N(0, angle_prior^2) when narrow, any angle when wide,
+            # and it has no seam at +-pi for the encoder to learn (paper 001's choice).
+            angle = torch.atan2(z[..., 1], z[..., 0] + 1.0 / self.config.angle_prior)
+        i = self.n_angle
         if "t" in self.config.invariances:
             offset = z[..., i : i + 2] * self.config.offset_prior
             i += 2
