@@ -24,3 +24,30 @@ def test_cluster_scores_match_renamed_clusters_to_the_classes():
     scores = cluster_scores(true, np.array([2, 2, 0, 0, 1, 0]), 3)
     assert scores["mapping"] == [1, 2, 0]
     assert abs(scores["matched_accuracy"] - 5 / 6) < 1e-12
+
+
+def test_encoded_latents_give_the_angle_in_radians_for_either_angle_latent():
+    """`encode_all`'s columns follow `latent_names`: the angle in radians whether the
+    model has one angle latent (times angle_prior) or a projected 2-D one."""
+    import pyro
+    import torch
+
+    from rotvae.latents import encode_all, latent_names
+    from rotvae.models import build_model
+
+    images = np.random.default_rng(0).random((5, 8, 8)).astype(np.float32)
+    for angle_latent in ("normal", "projected"):
+        pyro.set_rng_seed(0)
+        model, _ = build_model("jtrvae", angle_latent=angle_latent, angle_prior=2.0,
+                               image_shape=(8, 8), encoder_hidden=8, decoder_hidden=8,
+                               classifier_hidden=8)
+        locs, classes = encode_all(model, images)
+        assert locs.shape == (5, len(latent_names(model))) and classes.shape == (5,)
+        with torch.no_grad():
+            loc, _ = model.encoder_z(torch.as_tensor(images.reshape(5, 64)))
+        if angle_latent == "normal":
+            expected = loc[:, 0] * 2.0
+        else:
+            expected = torch.atan2(loc[:, 1], loc[:, 0] + 0.5)
+        assert np.allclose(locs[:, 0], expected.numpy(), atol=1e-6)
+        assert np.allclose(locs[:, -2:], loc[:, -2:].numpy(), atol=1e-6)  # content as is

@@ -13,18 +13,22 @@ FACTORS = ("angle", "shear_x", "shear_y", "scale")
 
 @torch.no_grad()
 def encode_all(model, images: np.ndarray, batch: int = 4096):
-    """Posterior means (N, z_dim) and most probable classes (N,) of every image."""
+    """Posterior means and most probable classes (N,) of every image; the means as the
+    columns of `latent_names`: the angle in radians, the offsets in normalised units,
+    then the content latents."""
     locs, classes = [], []
     for start in range(0, len(images), batch):
         x = torch.as_tensor(images[start : start + batch].reshape(-1, model.n_pixels))
         loc, _, cls = model.encode(x)
-        locs.append(loc.numpy())
+        angle, offset, content = model.split_latent(loc)
+        columns = ([] if angle is None else [angle[:, None]]) + ([] if offset is None else [offset])
+        locs.append(torch.cat(columns + [content], -1).numpy())
         classes.append(cls.numpy())
     return np.concatenate(locs), np.concatenate(classes)
 
 
 def latent_names(model) -> list[str]:
-    """Names of the latent columns in `LatentVAE`'s layout."""
+    """Names of the columns of `encode_all`'s posterior means."""
     names = ["angle"] if "r" in model.config.invariances else []
     names += ["dx", "dy"] if "t" in model.config.invariances else []
     return names + [f"z{i + 1}" for i in range(model.config.latent_dim)]
@@ -74,8 +78,7 @@ def disentanglement_rows(model, test: dict) -> list[dict]:
         for factor in FACTORS:
             values = np.asarray(test[factor], dtype=np.float64)
             if name == "angle" and factor == "angle":
-                latent = locs[:, j] * model.config.angle_prior
-                r, kind = circular_correlation(latent, np.deg2rad(values)), "circular"
+                r, kind = circular_correlation(locs[:, j], np.deg2rad(values)), "circular"
             else:
                 r, kind = float(np.corrcoef(locs[:, j], values)[0, 1]), "pearson"
             rows.append({"latent": name, "factor": factor, "correlation": r, "kind": kind})
