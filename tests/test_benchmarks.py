@@ -146,3 +146,38 @@ def _printed_interval(token):
     decimals = len(token.partition(".")[2])
     half_unit = 0.5 * 10.0 ** -decimals
     return float(token) - half_unit, float(token) + half_unit
+
+
+def test_joint_scores_prints_each_models_matched_accuracy_on_a_cards_set(tmp_path):
+    import torch
+
+    from rotvae.cards import CardSpec, make_cards
+    from rotvae.datasets import save_dataset
+    from rotvae.evaluate import cluster_scores
+    from rotvae.latents import encode_all
+    from rotvae.models import build_model
+    from rotvae.train import save_model
+
+    cards = make_cards(CardSpec(per_class=6, angle=60, shear=10, scale=(1.0, 1.2), seed=3))
+    save_dataset(tmp_path / "val.npz", cards)
+    paths = []
+    for angle_latent in ("normal", "projected"):
+        torch.manual_seed(0)
+        model, config = build_model("jtrvae", angle_latent=angle_latent, encoder_hidden=8,
+                                    decoder_hidden=8, classifier_hidden=8)
+        paths.append(tmp_path / f"{angle_latent}.pt")
+        save_model(paths[-1], model, {"kind": "jtrvae", "model": config.to_dict(), "history": []})
+    out = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "joint_scores.py"), str(tmp_path / "val.npz"),
+         *map(str, paths)], capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()
+    assert len(lines) == 2
+    for path, line in zip(paths, lines):
+        tokens = line.split()
+        assert tokens[0] == str(path) and tokens[1] == "matched_accuracy"
+        model = build_model("jtrvae", **json.loads(path.with_suffix(".json").read_text())["model"])[0]
+        model.load_state_dict(torch.load(path, weights_only=True))
+        _, clusters = encode_all(model.eval(), cards["images"])
+        expected = cluster_scores(cards["true_labels"], clusters, 4)["matched_accuracy"]
+        assert float(tokens[2]) == round(expected, 3)
+        assert tokens[9].startswith("z") and -1 <= float(tokens[10]) <= 1

@@ -1,0 +1,46 @@
+"""How well j-models sort a cards set they never trained on: matched accuracy, NMI and
+ARI of their classes, and the content latent that follows shear or scale most.
+
+    python benchmarks/joint_scores.py val60.npz results/models/001/jtrvae_a60_s*.pt
+
+The cards set is any `rotvae make-cards` output, such as the validation cards of the
+README (`rotvae make-cards --per-class 1000 --angle 60 --shear 10 --scale 1.0 1.2
+--translate 0.1 --seed 777 --out val60.npz`), so that settings are compared on cards that
+are not the plan's test cards. One line per model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from rotvae.datasets import load_dataset
+from rotvae.latents import cluster_rows, disentanglement_rows
+from rotvae.train import load_model
+
+SHAPE_FACTORS = ("shear_x", "shear_y", "scale")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("cards", type=Path, help="a cards .npz with its factors")
+    parser.add_argument("models", type=Path, nargs="+", help="j-model .pt files")
+    args = parser.parse_args()
+    cards = load_dataset(args.cards)
+    for path in args.models:
+        model = load_model(path)[0]
+        scores, _ = cluster_rows(model, cards)
+        # a factor the cards hold constant has no correlation (nan): left out
+        content = [row for row in disentanglement_rows(model, cards)
+                   if row["latent"].startswith("z") and row["factor"] in SHAPE_FACTORS
+                   and math.isfinite(row["correlation"])]
+        top = max(content, key=lambda row: abs(row["correlation"]), default=None)
+        largest = (f"{top['latent']}~{top['factor']} {top['correlation']:+.2f}" if top
+                   else "none (shear and scale constant)")
+        print(f"{path}  matched_accuracy {scores['matched_accuracy']:.3f}  "
+              f"nmi {scores['nmi']:.3f}  ari {scores['ari']:.3f}  largest |r| {largest}")
+
+
+if __name__ == "__main__":
+    main()
