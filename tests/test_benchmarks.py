@@ -156,7 +156,7 @@ def test_joint_scores_prints_each_models_matched_accuracy_on_a_cards_set(tmp_pat
     from rotvae.evaluate import cluster_scores
     from rotvae.latents import encode_all
     from rotvae.models import build_model
-    from rotvae.train import save_model
+    from rotvae.train import load_model, save_model
 
     cards = make_cards(CardSpec(per_class=6, angle=60, shear=10, scale=(1.0, 1.2), seed=3))
     save_dataset(tmp_path / "val.npz", cards)
@@ -175,9 +175,7 @@ def test_joint_scores_prints_each_models_matched_accuracy_on_a_cards_set(tmp_pat
     for path, line in zip(paths, lines):
         tokens = line.split()
         assert tokens[0] == str(path) and tokens[1] == "matched_accuracy"
-        model = build_model("jtrvae", **json.loads(path.with_suffix(".json").read_text())["model"])[0]
-        model.load_state_dict(torch.load(path, weights_only=True))
-        _, clusters = encode_all(model.eval(), cards["images"])
+        _, clusters = encode_all(load_model(path)[0], cards["images"])
         expected = cluster_scores(cards["true_labels"], clusters, 4)["matched_accuracy"]
         assert float(tokens[2]) == round(expected, 3)
         assert tokens[9].startswith("z") and -1 <= float(tokens[10]) <= 1
