@@ -163,6 +163,30 @@ def test_the_angle_latent_reaches_only_models_that_turn():
         validate_config({"training": {"model": {"angle_latent": "vonmises"}}})
 
 
+def test_joint_models_angle_prior_reaches_the_j_trvae_only():
+    """The default narrows the cards' j-trVAE's angle prior (README, A narrower angle
+    prior); the j-VAE, which has no angle, keeps `model`'s, so its options and cached
+    models do not change with it, and paper 000's models and the experiments keep it too."""
+    from rotvae.plan import experiment_training_settings, training_settings
+
+    config = validate_config({})
+    default = config["training"]
+    assert default["joint_model"]["angle_prior"] != default["model"]["angle_prior"]
+    assert training_settings(default, "jtrvae")[0]["angle_prior"] == \
+        default["joint_model"]["angle_prior"]
+    for model in ("ssvae", "ssrvae", "jvae"):
+        assert training_settings(default, model)[0]["angle_prior"] == \
+            default["model"]["angle_prior"]
+    lattice = {e["name"]: e for e in config["experiments"]}["lattice"]
+    options = experiment_training_settings(default, lattice, "jtrvae", 2)[0]
+    assert options["angle_prior"] == default["model"]["angle_prior"]
+    changed = validate_config({"training": {"joint_model": {"offset_prior": 0.2,
+                                                            "encoder_hidden": 64}}})
+    jvae = training_settings(changed["training"], "jvae")[0]
+    assert (jvae["offset_prior"], jvae["encoder_hidden"]) == (0.1, 64)  # sizes still apply
+    assert training_settings(changed["training"], "jtrvae")[0]["offset_prior"] == 0.2
+
+
 def test_an_experiment_trains_with_its_own_decoder_epochs_classes_and_class_weight():
     from rotvae.plan import experiment_training_settings, training_settings
 

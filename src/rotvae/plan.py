@@ -14,6 +14,9 @@ from .names import INVARIANT_MODELS, JOINT_MODELS, SS_MODELS
 from .seeding import derive_seed
 from .userdata import LABEL_MODELS
 
+# Model options that act only on the angle and offset latents of the invariant models.
+TRANSFORM_OPTIONS = ("angle_prior", "angle_latent", "offset_prior")
+
 # paper, role -> where in the config its parameters live
 ROLES = {"000": ("labeled", "unlabeled", "test"), "001": ("train", "test")}
 # Without named groups: Snakemake 9 reads `<name>` in a path as a path variable.
@@ -133,7 +136,11 @@ def training_settings(training: dict, model: str,
     decoder = training["decoder"].get(model, "affine") if invariant else "mlp"
     model_options = dict(training["model"], decoder=decoder)
     if model in JOINT_MODELS and not shared_network:  # the cards' j-models' own network
-        model_options.update(training["joint_model"])
+        joint = training["joint_model"]
+        # joint_model's angle and offset priors are the j-trVAE's; j-VAE has no angle or
+        # offsets, so it keeps `model`'s and its options (and cached models) stay the same
+        model_options.update({key: value for key, value in joint.items()
+                              if invariant or key not in TRANSFORM_OPTIONS})
     if not invariant:  # no angle latent: the option would only change its record
         model_options.pop("angle_latent", None)
     return model_options, options
