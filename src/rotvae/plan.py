@@ -135,7 +135,7 @@ def training_settings(training: dict, model: str,
     options["compile"] = training["compile"]
     decoder = training["decoder"].get(model, "affine") if invariant else "mlp"
     model_options = dict(training["model"], decoder=decoder)
-    if model in JOINT_MODELS and not shared_network:  # the cards' j-models' own network
+    if model in JOINT_MODELS and not shared_network:  # the cards' j-models' own options
         joint = training["joint_model"]
         # joint_model's angle and offset priors are the j-trVAE's; j-VAE has no angle or
         # offsets, so it keeps `model`'s and its options (and cached models) stay the same
