@@ -1,5 +1,7 @@
 """How well j-models sort a cards set they never trained on: matched accuracy, NMI and
-ARI of their classes, and the content latent that follows shear or scale most.
+ARI of their classes, the content latent that follows shear or scale most, and the
+matched accuracy of the cards in each 30-degree band of |angle| (does a card's turn
+decide whether it is sorted right?).
 
     python benchmarks/joint_scores.py val60.npz results/models/001/jtrvae_a60_s*.pt
 
@@ -15,8 +17,11 @@ import argparse
 import math
 from pathlib import Path
 
+import numpy as np
+
 from rotvae.datasets import load_dataset
-from rotvae.latents import cluster_rows, disentanglement_rows
+from rotvae.evaluate import cluster_scores
+from rotvae.latents import cluster_rows, disentanglement_rows, encode_all
 from rotvae.train import load_model
 
 SHAPE_FACTORS = ("shear_x", "shear_y", "scale")
@@ -39,7 +44,20 @@ def main() -> None:
         largest = (f"{top['latent']}~{top['factor']} {top['correlation']:+.2f}" if top
                    else "none (shear and scale constant)")
         print(f"{path}  matched_accuracy {scores['matched_accuracy']:.3f}  "
-              f"nmi {scores['nmi']:.3f}  ari {scores['ari']:.3f}  largest |r| {largest}")
+              f"nmi {scores['nmi']:.3f}  ari {scores['ari']:.3f}  largest |r| {largest}  "
+              f"by |angle| {angle_bands(model, cards)}")
+
+
+def angle_bands(model, cards: dict, width: float = 30.0) -> str:
+    """Matched accuracy of the cards whose |angle| lies in each band of `width` degrees."""
+    _, clusters = encode_all(model, cards["images"])
+    true = cards["true_labels"]
+    mapping = cluster_scores(true, clusters, model.config.n_classes)["mapping"]
+    right = np.asarray(mapping)[clusters] == true
+    turn = np.abs(np.asarray(cards["angle"], dtype=np.float64))
+    band = turn // width
+    return " ".join(f"{b * width:g}-{(b + 1) * width:g}:{right[band == b].mean():.3f}"
+                    for b in np.unique(band))
 
 
 if __name__ == "__main__":

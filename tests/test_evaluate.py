@@ -51,3 +51,19 @@ def test_encoded_latents_give_the_angle_in_radians_for_either_angle_latent():
             expected = torch.atan2(loc[:, 1], loc[:, 0] + 0.5)
         assert np.allclose(locs[:, 0], expected.numpy(), atol=1e-6)
         assert np.allclose(locs[:, -2:], loc[:, -2:].numpy(), atol=1e-6)  # content as is
+
+
+def test_within_class_angle_correlation_sees_through_each_class_offset():
+    """Two classes that each follow the true angle, with their zero 2 radians apart:
+    pooled, the offset reads as noise; within each class the latent follows the angle.
+    A latent that ignores the angle scores near zero either way."""
+    from rotvae.latents import circular_correlation, within_class_circular_correlation
+
+    rng = np.random.default_rng(0)
+    true = rng.uniform(-2.0, 2.0, 400)
+    classes = np.repeat([0, 1], 200)
+    latent = true + np.where(classes == 1, 2.0, 0.0) + rng.normal(0, 0.1, 400)
+    assert within_class_circular_correlation(latent, true, classes) > 0.95
+    assert circular_correlation(latent, true) < 0.8
+    ignores = rng.uniform(-2.0, 2.0, 400)
+    assert abs(within_class_circular_correlation(ignores, true, classes)) < 0.15

@@ -43,6 +43,21 @@ def circular_correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float((da * db).sum() / denominator) if denominator > 0 else float("nan")
 
 
+def within_class_circular_correlation(angles: np.ndarray, true: np.ndarray,
+                                      classes: np.ndarray) -> float:
+    """`circular_correlation` of the angle latent with the true angle inside each inferred
+    class, averaged with the classes' sizes as weights. Each class draws its template in
+    a frame of its own, so the latent's zero differs from class to class; pooled, those
+    offsets would read as noise even where every class follows the turn."""
+    total, weight = 0.0, 0
+    for cls in np.unique(classes):
+        inside = classes == cls
+        r = circular_correlation(angles[inside], true[inside])
+        if np.isfinite(r):
+            total, weight = total + r * inside.sum(), weight + inside.sum()
+    return total / weight if weight else float("nan")
+
+
 def label_shares(model, locs: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     """Eta squared of each content latent (z1, z2, ...) of `encode_all`'s posterior means
     against known labels; the angle and offsets are left out (the angle is circular, the
@@ -68,8 +83,10 @@ def cluster_rows(model, test: dict) -> tuple[dict, list[dict]]:
 def disentanglement_rows(model, test: dict) -> list[dict]:
     """Correlation of each latent with each generating factor on `test`: Pearson for the
     content latents, circular for the angle latent against the true angle (both in
-    radians). Offsets are left out: they follow the translation, which is not asked."""
-    locs, _ = encode_all(model, test["images"])
+    radians), and for the angle latent also within each inferred class (latent
+    "angle | class", `within_class_circular_correlation`). Offsets are left out: they
+    follow the translation, which is not asked."""
+    locs, classes = encode_all(model, test["images"])
     names = latent_names(model)
     rows = []
     for j, name in enumerate(names):
@@ -82,6 +99,11 @@ def disentanglement_rows(model, test: dict) -> list[dict]:
             else:
                 r, kind = float(np.corrcoef(locs[:, j], values)[0, 1]), "pearson"
             rows.append({"latent": name, "factor": factor, "correlation": r, "kind": kind})
+    if "angle" in names:
+        r = within_class_circular_correlation(locs[:, names.index("angle")],
+                                              np.deg2rad(np.asarray(test["angle"])), classes)
+        rows.append({"latent": "angle | class", "factor": "angle", "correlation": r,
+                     "kind": "circular within classes"})
     return rows
 
 
