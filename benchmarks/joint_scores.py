@@ -21,7 +21,7 @@ import numpy as np
 
 from rotvae.datasets import load_dataset
 from rotvae.evaluate import cluster_scores
-from rotvae.latents import cluster_rows, disentanglement_rows, encode_all
+from rotvae.latents import disentanglement_rows, encode_all
 from rotvae.train import load_model
 
 SHAPE_FACTORS = ("shear_x", "shear_y", "scale")
@@ -35,7 +35,10 @@ def main() -> None:
     cards = load_dataset(args.cards)
     for path in args.models:
         model = load_model(path)[0]
-        scores, _ = cluster_rows(model, cards)
+        # the classes once, for the scores and the bands (cluster_rows would encode again)
+        _, clusters = encode_all(model, cards["images"])
+        scores = cluster_scores(cards["true_labels"], clusters, model.config.n_classes)
+        right = np.asarray(scores["mapping"])[clusters] == cards["true_labels"]
         # a factor the cards hold constant has no correlation (nan): left out
         content = [row for row in disentanglement_rows(model, cards)
                    if row["latent"].startswith("z") and row["factor"] in SHAPE_FACTORS
@@ -45,16 +48,13 @@ def main() -> None:
                    else "none (shear and scale constant)")
         print(f"{path}  matched_accuracy {scores['matched_accuracy']:.3f}  "
               f"nmi {scores['nmi']:.3f}  ari {scores['ari']:.3f}  largest |r| {largest}  "
-              f"by |angle| {angle_bands(model, cards)}")
+              f"by |angle| {angle_bands(right, cards['angle'])}")
 
 
-def angle_bands(model, cards: dict, width: float = 30.0) -> str:
-    """Matched accuracy of the cards whose |angle| lies in each band of `width` degrees."""
-    _, clusters = encode_all(model, cards["images"])
-    true = cards["true_labels"]
-    mapping = cluster_scores(true, clusters, model.config.n_classes)["mapping"]
-    right = np.asarray(mapping)[clusters] == true
-    turn = np.abs(np.asarray(cards["angle"], dtype=np.float64))
+def angle_bands(right: np.ndarray, angles, width: float = 30.0) -> str:
+    """Share of `right` (each card matched to its suit or not) among the cards whose
+    |angle| lies in each band of `width` degrees."""
+    turn = np.abs(np.asarray(angles, dtype=np.float64))
     band = turn // width
     return " ".join(f"{b * width:g}-{(b + 1) * width:g}:{right[band == b].mean():.3f}"
                     for b in np.unique(band))
