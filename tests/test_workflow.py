@@ -176,6 +176,17 @@ def test_changing_an_experiments_class_weight_retrains_only_its_models(smoke_run
     assert planned == {"train_experiment", "table_experiment_scores", "plot_experiment_maps"}
 
 
+def test_the_warm_worker_ran_the_first_runs_jobs_only(smoke_runs):
+    log = (smoke_runs[0] / "results" / "logs" / "warm_worker.log").read_text()
+    served = [line for line in log.splitlines() if " exited " in line]
+    # jobs that start while the worker still imports run by themselves
+    assert len(served) >= 20 and all(line.endswith(" s") for line in served), log[-2000:]
+    kinds = {line.split(": ")[1].split(" exited")[0] for line in served}
+    assert "rotvae train" in kinds and "plot_noise.py" in kinds, kinds
+    assert log.rstrip().endswith("stopped")
+    assert not (smoke_runs[1] / "results" / "logs" / "warm_worker.log").exists()
+
+
 def test_two_clean_runs_give_byte_identical_datasets(smoke_runs):
     first = run_outputs(smoke_runs[0], (".npz",))
     assert len(first) >= 9 + 3 + 5  # the cards, the stand-ins, the experiments' sets

@@ -320,6 +320,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        from .warm import hand_over
+
+        code = hand_over("cli", sys.argv)
+        if code is not None:
+            return code
     from .cards import CardSpecError
     from .config import ConfigError
     from .datasets import DatasetError

@@ -1,5 +1,6 @@
-"""What every workflow script does first: log to the job's log file, set torch's thread
-count to the job's threads, and fail with one clear line instead of a traceback wall."""
+"""What every workflow script does first: hand the job to the warm worker if one is up
+(`rotvae.warm`), log to the job's log file, set torch's thread count to the job's
+threads, and fail with one clear line instead of a traceback wall."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ import sys
 
 
 def start(snakemake) -> logging.Logger:
-    """Route logging (and warnings) of this job to its log file; set torch threads."""
+    """Route logging (and warnings) of this job to its log file; set torch threads.
+
+    Call it before the script's other imports: when a warm worker is up, this process
+    exits here with the status of the worker's child, which runs the whole script with
+    the libraries already imported."""
+    from .warm import hand_over
+
+    code = hand_over("script", sys.argv)
+    if code is not None:
+        raise SystemExit(code)
     handlers = [logging.FileHandler(snakemake.log[0], mode="w")] if snakemake.log else None
     logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")

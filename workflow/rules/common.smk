@@ -10,6 +10,7 @@ from rotvae.config import ConfigError, validate_config
 from rotvae.cards import shear_percent
 from rotvae.seeding import derive_seed
 from rotvae.userdata import LABEL_MODELS
+from rotvae.warm import Worker
 from rotvae.names import JOINT_MODELS, SS_MODELS
 from rotvae.plan import (
     NAME_CONSTRAINT,
@@ -47,6 +48,29 @@ TRAINING_GPUS = 1 if config["device"] == "cuda" else 0
 # Figure rules list their plotting script as an input, so editing a figure's code redraws
 # that figure only (Snakemake does not track `script:` files by itself).
 SCRIPTS = f"{workflow.basedir}/workflow/scripts"
+# The warm worker (rotvae.warm) imports torch and the other libraries once for all jobs
+# of a run on this machine, where most of a small job's time was its imports. Jobs on
+# cluster nodes or in a conda environment of their own run as they always did.
+WARM_WORKERS = []
+
+
+onstart:
+    if (
+        config["warm_worker"]
+        and workflow.local_exec
+        and not workflow.deployment_settings.deployment_method
+    ):
+        WARM_WORKERS.append(Worker(f"{LOGS}/warm_worker.log"))
+
+
+onsuccess:
+    for worker in WARM_WORKERS:
+        worker.stop()
+
+
+onerror:
+    for worker in WARM_WORKERS:
+        worker.stop()
 
 
 wildcard_constraints:

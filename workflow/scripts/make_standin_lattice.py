@@ -2,14 +2,16 @@
 defects, its cell centres (with the true domain) as CSV, and a second image of the same
 kind with another domain wall and other defects for the transfer figure."""
 
+from rotvae.scripting import start
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import pandas as pd
 
 from rotvae.datasets import atomic_path, write_npz
-from rotvae.scripting import start
 from rotvae.seeding import derive_seed
 from rotvae.standins import lattice
 
-start(snakemake)  # noqa: F821
 out = snakemake.output
 for which, image, centres, boundary, cells in (
     ("first", out.image, out.centers, "diagonal", (36, 36)),

@@ -1,12 +1,14 @@
 """Fig. 3a: ss-VAE and ss-rVAE test accuracy against the angular disorder α."""
 
+from rotvae.scripting import start
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from rotvae.figures import MODEL_LABELS, line_with_band, mean_spread, save_figure
-from rotvae.scripting import start
 
-start(snakemake)  # noqa: F821
 table = pd.read_csv(snakemake.input.table)
 summary = mean_spread(table, ["model", "angle"])
 fig, ax = plt.subplots(figsize=(4.2, 3.2))

@@ -1,6 +1,10 @@
 """Paper 001, Fig. 4: a j-trVAE trained at a small angular disorder draws each class at
 angles it never saw, from several points of its continuous latent plane."""
 
+from rotvae.scripting import start, write_table
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import numpy as np
 import pandas as pd
 import torch
@@ -8,10 +12,8 @@ import torch
 from rotvae.datasets import load_dataset
 from rotvae.figures import image_grid, save_figure
 from rotvae.latents import matched_suits
-from rotvae.scripting import start, write_table
 from rotvae.train import load_model
 
-start(snakemake)  # noqa: F821
 p = snakemake.params
 model, _ = load_model(snakemake.input.model)
 suits = matched_suits(model, load_dataset(snakemake.input.test))

@@ -1,14 +1,16 @@
 """Figs. 4b/4c: normalised confusion matrix of the reference-angle ss-rVAE at one
 (shear, angle) cell, averaged over training seeds."""
 
+from rotvae.scripting import start
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from rotvae.cards import shear_percent
 from rotvae.figures import heatmap, mean_spread, save_figure
-from rotvae.scripting import start
 
-start(snakemake)  # noqa: F821
 p = snakemake.params
 table = pd.read_csv(snakemake.input.table)
 cell = table[(table["shear"] == p.shear) & (table["angle"] == p.angle)]

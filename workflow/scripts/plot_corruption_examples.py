@@ -1,13 +1,15 @@
 """Fig. 4d: the same cards at several noise and contamination levels."""
 
+from rotvae.scripting import start, write_table
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import numpy as np
 import pandas as pd
 
 from rotvae.cards import CardSpec, corrupt, make_cards
 from rotvae.figures import image_grid, save_figure
-from rotvae.scripting import start, write_table
 
-start(snakemake)  # noqa: F821
 p = snakemake.params
 spec = CardSpec(**p.spec)
 clean = make_cards(spec)

@@ -1,13 +1,15 @@
 """Beyond paper 001: how each latent follows each generating factor (mean correlation
 over training seeds; circular correlation for the angle latent against the angle)."""
 
+from rotvae.scripting import start
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from rotvae.figures import MODEL_LABELS, heatmap, mean_spread, save_figure
-from rotvae.scripting import start
 
-start(snakemake)  # noqa: F821
 table = pd.read_csv(snakemake.input.table)
 summary = mean_spread(table, ["model", "angle", "latent", "factor"], "correlation")
 summary["row"] = [f"{MODEL_LABELS[m]} α={a:g} {lat}" for m, a, lat in

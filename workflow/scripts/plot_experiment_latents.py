@@ -1,6 +1,10 @@
 """Paper 000, Fig. 5 on your data: for the VAE and the rVAE, the images' latent means
 coloured by their known class (grey without labels) and the decoded latent manifold."""
 
+from rotvae.scripting import start
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import json
 from pathlib import Path
 
@@ -10,10 +14,8 @@ import numpy as np
 from rotvae.datasets import load_dataset
 from rotvae.figures import save_figure
 from rotvae.latents import encode_all, latent_names, manifold
-from rotvae.scripting import start
 from rotvae.train import load_model
 
-start(snakemake)  # noqa: F821
 p = snakemake.params
 experiment = json.loads(p.experiment)
 data = load_dataset(snakemake.input.data)

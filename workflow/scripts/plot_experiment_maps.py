@@ -2,6 +2,10 @@
 patch drawn at the patch's centre. On the second image (transfer) the encoder trained on
 the first is applied as it is."""
 
+from rotvae.scripting import start
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import json
 
 import matplotlib.pyplot as plt
@@ -9,10 +13,8 @@ import matplotlib.pyplot as plt
 from rotvae.datasets import load_dataset
 from rotvae.figures import save_figure
 from rotvae.latents import encode_all, latent_names
-from rotvae.scripting import start
 from rotvae.train import load_model
 
-start(snakemake)  # noqa: F821
 p = snakemake.params
 experiment = json.loads(p.experiment)
 data = load_dataset(snakemake.input.data)

@@ -1,6 +1,10 @@
 """Paper 000, Fig. 6 on your data: the ss-rVAE's class-conditioned latent manifolds and
 its per-class accuracy on the unlabeled part (mean over the training seeds)."""
 
+from rotvae.scripting import start
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import json
 
 import matplotlib.pyplot as plt
@@ -8,10 +12,8 @@ import pandas as pd
 
 from rotvae.figures import mean_spread, save_figure
 from rotvae.latents import manifold
-from rotvae.scripting import start
 from rotvae.train import load_model
 
-start(snakemake)  # noqa: F821
 p = snakemake.params
 experiment = json.loads(p.experiment)
 model, _ = load_model(snakemake.input.model)

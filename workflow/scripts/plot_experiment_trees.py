@@ -1,14 +1,16 @@
 """Paper 000, Fig. S3 on your data: per-class accuracy on the unlabeled part of the trees
 (trained on the labeled images, raw and augmented) against the semi-supervised models."""
 
+from rotvae.scripting import start
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from rotvae.figures import MODEL_LABELS, mean_spread, save_figure
-from rotvae.scripting import start
 
-start(snakemake)  # noqa: F821
 table = pd.read_csv(snakemake.input.table, dtype={"class": str})
 table = table[(table["metric"] == "accuracy") & (table["set"] == "unlabeled")]
 summary = mean_spread(table, ["model", "training", "class"], "value")

@@ -1,12 +1,14 @@
 """Fig. 4f: accuracy of the reference-angle ss-rVAE over contamination intensity x density."""
 
+from rotvae.scripting import start
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from rotvae.figures import heatmap, mean_spread, save_figure
-from rotvae.scripting import start
 
-start(snakemake)  # noqa: F821
 summary = mean_spread(pd.read_csv(snakemake.input.table), ["density", "intensity"])
 grid = summary.pivot(index="density", columns="intensity", values="mean")
 fig, ax = plt.subplots(figsize=(6.5, 5.5))

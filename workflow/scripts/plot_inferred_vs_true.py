@@ -2,13 +2,15 @@
 both models at the chosen angles; matched accuracy, NMI and ARI in each title (means
 over training seeds)."""
 
+from rotvae.scripting import start
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from rotvae.figures import MODEL_LABELS, heatmap, mean_spread, save_figure
-from rotvae.scripting import start
 
-start(snakemake)  # noqa: F821
 p = snakemake.params
 confusion = pd.read_csv(snakemake.input.confusion)
 scores = pd.read_csv(snakemake.input.scores)

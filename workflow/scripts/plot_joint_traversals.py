@@ -2,16 +2,18 @@
 discrete classes (labelled by the suit each matches), columns a continuous latent swept
 through Gaussian quantiles with the other at 0."""
 
+from rotvae.scripting import start, write_table
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import numpy as np
 import pandas as pd
 
 from rotvae.datasets import load_dataset
 from rotvae.figures import MODEL_LABELS, image_grid, latent_traversal, save_figure
 from rotvae.latents import matched_suits
-from rotvae.scripting import start, write_table
 from rotvae.train import load_model
 
-start(snakemake)  # noqa: F821
 p = snakemake.params
 tests = {angle: load_dataset(path) for angle, path in zip(p.angles, snakemake.input.tests)}
 blocks, labels, rows = [], [], []

@@ -1,15 +1,17 @@
 """Paper 001, Fig. S1-S3: per class of the j-trVAE, the 2-D manifold of its continuous
 latents (Gaussian quantiles on both axes), for each α."""
 
+from rotvae.scripting import start
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import matplotlib.pyplot as plt
 
 from rotvae.datasets import load_dataset
 from rotvae.figures import save_figure
 from rotvae.latents import manifold, matched_suits
-from rotvae.scripting import start
 from rotvae.train import load_model
 
-start(snakemake)  # noqa: F821
 p = snakemake.params
 fig, axes = plt.subplots(len(p.angles), 4, squeeze=False, figsize=(8, 2.1 * len(p.angles)))
 for r, (path, test, angle) in enumerate(zip(snakemake.input.models, snakemake.input.tests,

@@ -1,12 +1,14 @@
 """Fig. 4e: accuracy of the reference-angle ss-rVAE against background noise σ."""
 
+from rotvae.scripting import start
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from rotvae.figures import line_with_band, mean_spread, save_figure
-from rotvae.scripting import start
 
-start(snakemake)  # noqa: F821
 summary = mean_spread(pd.read_csv(snakemake.input.table), ["noise"])
 fig, ax = plt.subplots(figsize=(4.2, 3.2))
 line_with_band(ax, summary["noise"], summary["mean"], summary["std"],

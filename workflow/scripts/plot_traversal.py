@@ -1,13 +1,15 @@
 """Figs. 3b/3c: class-conditioned traversals of each continuous latent of one model."""
 
+from rotvae.scripting import start, write_table
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import pandas as pd
 
 from rotvae.cards import CLASS_NAMES
 from rotvae.figures import MODEL_LABELS, image_grid, latent_traversal, save_figure
-from rotvae.scripting import start, write_table
 from rotvae.train import load_model
 
-start(snakemake)  # noqa: F821
 p = snakemake.params
 model, record = load_model(snakemake.input.model)
 images, rows = latent_traversal(model, steps=p.steps)

@@ -1,12 +1,14 @@
 """Fig. S3: tree baselines on raw pixels against ss-VAE and ss-rVAE, at every α."""
 
+from rotvae.scripting import start
+
+start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from rotvae.figures import MODEL_LABELS, line_with_band, mean_spread, save_figure
-from rotvae.scripting import start
 
-start(snakemake)  # noqa: F821
 vae = mean_spread(pd.read_csv(snakemake.input.vae), ["model", "angle"])
 trees = mean_spread(pd.read_csv(snakemake.input.trees), ["method", "training", "angle"])
 fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.3), sharey=True)

@@ -1,13 +1,15 @@
 """Fig. 3a table: test accuracy of every trained ss-model at its own angle."""
 
+from rotvae.scripting import start, write_table
+
+log = start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import pandas as pd
 
 from rotvae.datasets import load_dataset
 from rotvae.robustness import predict
-from rotvae.scripting import start, write_table
 from rotvae.train import load_model
 
-log = start(snakemake)  # noqa: F821 (Snakemake injects `snakemake`)
 rows = []
 tests = {}
 for path, (model_name, angle, replicate) in zip(snakemake.input.models, snakemake.params.model_keys):

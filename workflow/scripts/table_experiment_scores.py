@@ -6,6 +6,10 @@ for those models, how much of each continuous latent the known labels explain
 (eta_squared_<latent>, on every image and on the second one), since a model may carry the
 labels in a continuous latent rather than in its classes (paper 001, Fig. 5)."""
 
+from rotvae.scripting import start, write_table
+
+log = start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import json
 from pathlib import Path
 
@@ -17,17 +21,14 @@ from rotvae.datasets import load_dataset
 from rotvae.evaluate import cluster_scores
 from rotvae.latents import encode_all, label_shares
 from rotvae.robustness import predict
-from rotvae.scripting import start, write_table
 from rotvae.seeding import seed_everything
 from rotvae.train import load_model
 
-log = start(snakemake)  # noqa: F821
 p = snakemake.params
 exp, files = json.loads(p.experiment), p.files
 summary = json.loads(Path(files["summary"]).read_text())
 names = summary["class_names"] or [str(k) for k in range(summary["n_classes"] or 1)]
 rows = []
-
 
 def per_class(model, training, seed, true, predicted, where="unlabeled"):
     for k, name in enumerate(names):
@@ -39,12 +40,10 @@ def per_class(model, training, seed, true, predicted, where="unlabeled"):
     rows.append({"model": model, "training": training, "seed": seed, "set": where,
                  "class": "all", "metric": "accuracy", "value": float((predicted == true).mean())})
 
-
 def latent_shares(model, kind, seed, locs, true, where):
     for name, value in label_shares(model, locs, true).items():
         rows.append({"model": kind, "training": "unsupervised", "seed": seed, "set": where,
                      "class": "all", "metric": f"eta_squared_{name}", "value": value})
-
 
 every = load_dataset(files["all"])
 transfer = load_dataset(files["transfer"]) if "transfer" in files else None

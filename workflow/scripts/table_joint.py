@@ -2,14 +2,16 @@
 NMI, ARI, confusion after Hungarian matching) and the correlation of its latents with
 the generating factors, all on the held-out cards of its own α."""
 
+from rotvae.scripting import start, write_table
+
+log = start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import pandas as pd
 
 from rotvae.datasets import load_dataset
 from rotvae.latents import cluster_rows, disentanglement_rows
-from rotvae.scripting import start, write_table
 from rotvae.train import load_model
 
-log = start(snakemake)  # noqa: F821
 p = snakemake.params
 tests = {angle: load_dataset(path) for angle, path in zip(p.angles, snakemake.input.tests)}
 scores, confusion, correlations = [], [], []

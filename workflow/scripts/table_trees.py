@@ -1,15 +1,17 @@
 """Fig. S3 table, one training seed: each tree method trained on the labeled set (raw,
 and augmented with random rotations and shifts), scored on the test set of every angle."""
 
+from rotvae.scripting import start, write_table
+
+log = start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import numpy as np
 import pandas as pd
 
 from rotvae.baselines import augment, fit_tree, tree_accuracy
 from rotvae.datasets import load_dataset
-from rotvae.scripting import start, write_table
 from rotvae.seeding import seed_everything
 
-log = start(snakemake)  # noqa: F821
 p = snakemake.params
 seed_everything(p.seed)
 labeled = load_dataset(snakemake.input.labeled)

@@ -3,14 +3,16 @@
 experiment's epochs, invariances, class weight, ...) and the class count of its data.
 Resumes from its checkpoint."""
 
+from rotvae.scripting import start
+
+log = start(snakemake)  # noqa: F821  (first, before the imports: see rotvae.scripting.start)
+
 import json
 from pathlib import Path
 
 from rotvae.datasets import load_dataset
-from rotvae.scripting import start
 from rotvae.train import Data, TrainConfig, save_model, train
 
-log = start(snakemake)  # noqa: F821
 p = snakemake.params
 kind = snakemake.wildcards.model
 model_options, options = json.loads(p.settings)  # plan.experiment_training_settings
