@@ -91,7 +91,8 @@ def test_a_served_script_gets_its_arguments_directory_and_environment(worker, to
     script = tmp_path / "job.py"
     script.write_text(
         "import os, sys\n"
-        "print(sys.argv[1:], os.getcwd(), os.environ['JOB_VALUE'], 'torch' in sys.modules)\n"
+        "print(sys.argv[1:], os.getcwd(), os.environ['JOB_VALUE'],\n"
+        "      'torch' in sys.modules)\n"
         "sys.exit(int(sys.argv[1]))\n")
     env = job_env(tool_env, True) | {"JOB_VALUE": "seen"}
     code = ("import sys; from rotvae.warm import hand_over; "
@@ -106,7 +107,8 @@ def test_a_served_script_gets_its_arguments_directory_and_environment(worker, to
 def test_a_job_whose_client_is_killed_is_stopped(worker, tool_env, tmp_path):
     script = tmp_path / "sleeper.py"
     pid_file = tmp_path / "pid"
-    script.write_text(f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+    script.write_text(f"import os, time\n"
+                      f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
                       "time.sleep(120)\n")
     code = ("import sys; from rotvae.warm import hand_over; "
             "sys.exit(hand_over('script', sys.argv[1:]))")

@@ -118,16 +118,17 @@ def serve(path: str, idle_seconds: float = 600.0) -> None:
     """Import the libraries, then fork a child per request until told to stop.
 
     The socket appears only once the imports are done, so that jobs started meanwhile
-    run on their own instead of waiting. The worker stops on SIGTERM, when the process
-    that started it is gone, or after `idle_seconds` without a job. It writes a line per
-    job to its standard output (the run's `results/logs/warm_worker.log`)."""
-    began = time.monotonic()
+    run on their own instead of waiting. The worker stops on SIGTERM or SIGINT, when the
+    process that started it is gone, or after `idle_seconds` without a job. It writes a
+    line per job to its standard output (the run's `results/logs/warm_worker.log`)."""
+    began, parent = time.monotonic(), os.getppid()
     os.environ.setdefault("MPLBACKEND", "Agg")
     for name in PRELOAD:
         __import__(name)
-    parent = os.getppid()
     stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    # Ctrl-C reaches the worker too (it shares the run's process group): stop cleanly.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.append(True))
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     tmp = f"{path}.{os.getpid()}"
     listener.bind(tmp)
