@@ -26,7 +26,7 @@ def wait_for(condition, seconds=60.0):
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0]
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone before or while reading
         return False
     return state != "Z"
 
@@ -79,11 +79,13 @@ def test_a_served_cli_job_writes_what_it_writes_alone(worker, tool_env, tmp_path
         assert result.returncode == 0, result.stderr
         assert f"wrote {out}" in result.stderr  # its log went to the client's stderr
     assert (tmp_path / "True.npz").read_bytes() == (tmp_path / "False.npz").read_bytes()
+    assert "rotvae make-cards exited 0" in Path(worker.log_path).read_text()
     bad = subprocess.run(["rotvae", "make-cards", "--per-class", "0", "--out",
                           str(tmp_path / "bad.npz")], env=job_env(tool_env, True),
                          capture_output=True, text=True, cwd=tmp_path)
     assert bad.returncode == 2 and "per_class" in bad.stderr
     assert not (tmp_path / "bad.npz").exists()
+    assert "rotvae make-cards exited 2" in Path(worker.log_path).read_text()
 
 
 def test_a_served_script_gets_its_arguments_directory_and_environment(worker, tool_env,
@@ -104,15 +106,99 @@ def test_a_served_script_gets_its_arguments_directory_and_environment(worker, to
     assert result.stdout.strip() == f"['7'] {tmp_path} seen True"
 
 
+HAND_OVER = ("import sys; from rotvae.warm import hand_over; "
+             "sys.exit(hand_over('script', sys.argv[1:]))")
+
+
+def run_script(source: str, tmp_path, env, *args) -> subprocess.CompletedProcess:
+    script = tmp_path / "job.py"
+    script.write_text(source)
+    return subprocess.run([sys.executable, "-c", HAND_OVER, str(script), *args], env=env,
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+
+
+def test_a_served_job_gets_the_thread_limits_snakemake_set(worker, tool_env, tmp_path):
+    """BLAS, OpenMP and torch read their thread counts when they load, which in the
+    worker was before the job's limits were known."""
+    source = ("import threadpoolctl, torch, numpy\n"
+              "print(torch.get_num_threads(), sorted({info['num_threads'] for info in\n"
+              "      threadpoolctl.threadpool_info()}))\n")
+    limits = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                     "MKL_NUM_THREADS")}
+    served = run_script(source, tmp_path, job_env(tool_env, True) | limits)
+    assert served.returncode == 0, served.stderr
+    assert served.stdout.split(None, 1) == ["1", "[1]\n"], served.stdout
+
+
+def test_ctrl_c_and_exit_handlers_reach_a_served_job(worker, tool_env, tmp_path):
+    """A job cleans up (atomic writes remove their part files) on KeyboardInterrupt and
+    runs its atexit handlers, as it would by itself."""
+    pid_file, cleaned, at_exit = tmp_path / "pid", tmp_path / "cleaned", tmp_path / "exit"
+    source = (f"import atexit, os, time\n"
+              f"atexit.register(lambda: open({str(at_exit)!r}, 'w').close())\n"
+              f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+              f"try:\n    time.sleep(60)\n"
+              f"finally:\n    open({str(cleaned)!r}, 'w').close()\n")
+    script = tmp_path / "job.py"
+    script.write_text(source)
+    client = subprocess.Popen([sys.executable, "-c", HAND_OVER, str(script)],
+                              env=job_env(tool_env, True), stderr=subprocess.PIPE, text=True)
+    assert wait_for(lambda: pid_file.exists() and pid_file.read_text())
+    os.kill(int(pid_file.read_text()), signal.SIGINT)
+    _, stderr = client.communicate(timeout=30)
+    assert client.returncode == 1 and "KeyboardInterrupt" in stderr
+    assert cleaned.exists() and at_exit.exists()
+
+
+def test_a_job_the_worker_does_not_take_runs_by_itself(tmp_path, monkeypatch):
+    """A worker that closes the connection before taking the job (it is stopping, or
+    cannot fork) leaves the job to run by itself, not to fail."""
+    import socket
+    import threading
+
+    path = str(tmp_path / "s")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(1)
+
+    def refuse():
+        conn, _ = listener.accept()
+        socket.recv_fds(conn, 4, 3)
+        conn.close()
+
+    refuser = threading.Thread(target=refuse)
+    refuser.start()
+    monkeypatch.setenv(warm.SOCKET_ENV, path)
+    monkeypatch.setenv(warm.PREFIX_ENV, sys.prefix)
+    monkeypatch.delenv(warm.CHILD_ENV, raising=False)
+    assert warm.hand_over("cli", ["rotvae", "--help"]) is None
+    refuser.join(10)
+    listener.close()
+
+
+def test_a_malformed_request_does_not_stop_the_worker(worker, tool_env, tmp_path):
+    import json
+    import socket
+
+    for body in (b"not json", json.dumps({"kind": "cli", "argv": [1], "cwd": "/",
+                                          "env": {}}).encode()):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.connect(worker.path)
+            socket.send_fds(conn, [len(body).to_bytes(4, "big")], [0, 1, 2])
+            conn.sendall(body)
+            assert conn.recv(1) == b""  # refused, nothing ran
+    assert worker.process.poll() is None
+    result = run_script("import sys; sys.exit(3)\n", tmp_path, job_env(tool_env, True))
+    assert result.returncode == 3
+
+
 def test_a_job_whose_client_is_killed_is_stopped(worker, tool_env, tmp_path):
     script = tmp_path / "sleeper.py"
     pid_file = tmp_path / "pid"
     script.write_text(f"import os, time\n"
                       f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
                       "time.sleep(120)\n")
-    code = ("import sys; from rotvae.warm import hand_over; "
-            "sys.exit(hand_over('script', sys.argv[1:]))")
-    client = subprocess.Popen([sys.executable, "-c", code, str(script)],
+    client = subprocess.Popen([sys.executable, "-c", HAND_OVER, str(script)],
                               env=job_env(tool_env, True))
     assert wait_for(lambda: pid_file.exists() and pid_file.read_text())
     child = int(pid_file.read_text())

@@ -178,11 +178,12 @@ def test_changing_an_experiments_class_weight_retrains_only_its_models(smoke_run
 
 def test_the_warm_worker_ran_the_first_runs_jobs_only(smoke_runs):
     log = (smoke_runs[0] / "results" / "logs" / "warm_worker.log").read_text()
-    served = [line for line in log.splitlines() if " exited " in line]
-    # jobs that start while the worker still imports run by themselves
-    assert len(served) >= 20 and all(line.endswith(" s") for line in served), log[-2000:]
+    served = [line for line in log.splitlines() if " exited 0 after " in line]
     kinds = {line.split(": ")[1].split(" exited")[0] for line in served}
-    assert "rotvae train" in kinds and "plot_noise.py" in kinds, kinds
+    # Jobs that start while the worker still imports (the first data sets, perhaps a
+    # training on a slow machine) run by themselves; the figures come long after.
+    assert {"rotvae train", "train_experiment.py"} & kinds, log[-2000:]
+    assert "plot_noise.py" in kinds, log[-2000:]
     assert log.rstrip().endswith("stopped")
     assert not (smoke_runs[1] / "results" / "logs" / "warm_worker.log").exists()
 
