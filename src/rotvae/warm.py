@@ -18,8 +18,9 @@ KeyboardInterrupt, and its own `atexit` handlers. If the client dies (Snakemake 
 job), the worker stops the child. What a fork cannot change is read once by the
 worker's interpreter: PYTHONHASHSEED, PYTHONPATH, PYTHONWARNINGS and the like.
 
-Only third-party libraries are imported ahead; rotvae's modules are imported by each
-child, so a run always uses the code on disk."""
+Only third-party libraries are imported ahead (of rotvae, only this module and the
+package's version): each child imports rotvae's modules itself, so a run always uses the
+code on disk."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 import json
 import os
 import shlex
+import sys
 
 from snakemake.exceptions import WorkflowError
 
@@ -50,13 +51,15 @@ TRAINING_GPUS = 1 if config["device"] == "cuda" else 0
 SCRIPTS = f"{workflow.basedir}/workflow/scripts"
 # The warm worker (rotvae.warm) imports torch and the other libraries once for all jobs
 # of a run on this machine, where most of a small job's time was its imports. Jobs on
-# cluster nodes or in a conda environment of their own run as they always did.
+# cluster nodes or in a conda environment of their own run as they always did. Linux
+# only: on macOS a fork after NumPy's Accelerate BLAS has started is not safe.
 WARM_WORKERS = []
 
 
 onstart:
     if (
         config["warm_worker"]
+        and sys.platform.startswith("linux")
         and workflow.local_exec
         and not workflow.deployment_settings.deployment_method
     ):
