@@ -88,24 +88,6 @@ def test_a_served_cli_job_writes_what_it_writes_alone(worker, tool_env, tmp_path
     assert "rotvae make-cards exited 2" in Path(worker.log_path).read_text()
 
 
-def test_a_served_script_gets_its_arguments_directory_and_environment(worker, tool_env,
-                                                                      tmp_path):
-    script = tmp_path / "job.py"
-    script.write_text(
-        "import os, sys\n"
-        "print(sys.argv[1:], os.getcwd(), os.environ['JOB_VALUE'],\n"
-        "      'torch' in sys.modules)\n"
-        "sys.exit(int(sys.argv[1]))\n")
-    env = job_env(tool_env, True) | {"JOB_VALUE": "seen"}
-    code = ("import sys; from rotvae.warm import hand_over; "
-            "sys.exit(hand_over('script', sys.argv[1:]))")
-    result = subprocess.run([sys.executable, "-c", code, str(script), "7"], env=env,
-                            capture_output=True, text=True, cwd=tmp_path)
-    assert result.returncode == 7, result.stderr
-    # torch came imported: the job ran in the worker, not in the client
-    assert result.stdout.strip() == f"['7'] {tmp_path} seen True"
-
-
 HAND_OVER = ("import sys; from rotvae.warm import hand_over; "
              "sys.exit(hand_over('script', sys.argv[1:]))")
 
@@ -115,6 +97,19 @@ def run_script(source: str, tmp_path, env, *args) -> subprocess.CompletedProcess
     script.write_text(source)
     return subprocess.run([sys.executable, "-c", HAND_OVER, str(script), *args], env=env,
                           capture_output=True, text=True, cwd=tmp_path, timeout=120)
+
+
+def test_a_served_script_gets_its_arguments_directory_and_environment(worker, tool_env,
+                                                                      tmp_path):
+    source = ("import os, sys\n"
+              "print(sys.argv[1:], os.getcwd(), os.environ['JOB_VALUE'],\n"
+              "      'torch' in sys.modules)\n"
+              "sys.exit(int(sys.argv[1]))\n")
+    result = run_script(source, tmp_path, job_env(tool_env, True) | {"JOB_VALUE": "seen"},
+                        "7")
+    assert result.returncode == 7, result.stderr
+    # torch came imported: the job ran in the worker, not in the client
+    assert result.stdout.strip() == f"['7'] {tmp_path} seen True"
 
 
 def test_a_served_job_gets_the_thread_limits_snakemake_set(worker, tool_env, tmp_path):

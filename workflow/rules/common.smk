@@ -56,6 +56,11 @@ SCRIPTS = f"{workflow.basedir}/workflow/scripts"
 WARM_WORKERS = []
 
 
+def stop_warm_workers():
+    for worker in WARM_WORKERS:
+        worker.stop()
+
+
 onstart:
     if (
         config["warm_worker"]
@@ -67,13 +72,11 @@ onstart:
 
 
 onsuccess:
-    for worker in WARM_WORKERS:
-        worker.stop()
+    stop_warm_workers()
 
 
 onerror:
-    for worker in WARM_WORKERS:
-        worker.stop()
+    stop_warm_workers()
 
 
 wildcard_constraints:
