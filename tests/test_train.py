@@ -67,8 +67,28 @@ def test_killed_run_resumes_at_the_next_epoch_and_ends_with_the_same_weights(tmp
     assert len(json.loads(saved["record"])["history"]) == 2
     resumed, record = train(kind, data, TINY, options, checkpoint=checkpoint, progress=False)
     assert [h["epoch"] for h in record["history"]] == [1, 2, 3, 4]
+    assert [h["first_epoch"] for h in record["hosts"]] == [1]  # one machine ran it all
     for (name, a), (_, b) in zip(whole.state_dict().items(), resumed.state_dict().items()):
         assert torch.equal(a, b), name
+
+
+def test_the_record_names_each_machine_that_ran_epochs(tmp_path, monkeypatch):
+    import rotvae.train as training
+
+    images, labels = toy_data(10)
+    data = Data(images, images[:8], labels[:8], images, labels)
+    options = TrainConfig(epochs=3, seed=1)
+    checkpoint = tmp_path / "ckpt.pt"
+    _, first = train("ssrvae", data, TINY, options, checkpoint=checkpoint, stop_after=2,
+                     progress=False)
+    here = {k: v for k, v in first["hosts"][0].items() if k != "first_epoch"}
+    assert here["cpu"] and here["cpu_capability"] and first["hosts"][0]["first_epoch"] == 1
+    monkeypatch.setattr(training, "_cpu_name", lambda: "another CPU")
+    monkeypatch.setenv("MKL_CBWR", "AVX2")
+    _, record = train("ssrvae", data, TINY, options, checkpoint=checkpoint, progress=False)
+    assert record["hosts"][0] == first["hosts"][0]
+    assert record["hosts"][1] == {**here, "cpu": "another CPU", "env": {"MKL_CBWR": "AVX2"},
+                                  "first_epoch": 3}
 
 
 def test_same_seed_same_weights_other_seed_differs():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import platform
 import sys
 import time
@@ -157,6 +158,41 @@ def _versions() -> dict:
             "python": platform.python_version(), "numpy": np.__version__}
 
 
+# Environment variables that change which kernels run, and so the last digits of each
+# step; over a long training those digits can decide which optimum a model ends in.
+ARITHMETIC_ENV = ("MKL_CBWR", "MKL_ENABLE_INSTRUCTIONS", "ATEN_CPU_CAPABILITY",
+                  "ONEDNN_MAX_CPU_ISA")
+
+
+def _cpu_name() -> str:
+    """The CPU's model name, with family and model where Linux gives them."""
+    fields = {}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() in ("model name", "cpu family", "model"):
+                fields.setdefault(key.strip(), value.strip())  # the first CPU's
+    except OSError:
+        pass
+    if "model name" not in fields:
+        return platform.processor() or platform.machine()
+    extra = ", ".join(f"{k} {fields[k]}" for k in ("cpu family", "model") if k in fields)
+    return f"{fields['model name']} ({extra})" if extra else fields["model name"]
+
+
+def _host(device: torch.device) -> dict:
+    """Where a run's epochs were computed: the same seed gives the same weights on one
+    machine, not necessarily on another (the README, *Across CPUs*)."""
+    host = {"cpu": _cpu_name(), "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+            "threads": torch.get_num_threads()}
+    if device.type == "cuda":
+        host["gpu"] = torch.cuda.get_device_name(device)
+    env = {name: os.environ[name] for name in ARITHMETIC_ENV if name in os.environ}
+    if env:
+        host["env"] = env
+    return host
+
+
 def evaluate_model(model, data: Data, device, batch: int = 2048) -> dict:
     """Test accuracy (ss-models) or matched accuracy, NMI and ARI (j-models)."""
     if data.test_x is None or (not isinstance(model, SSVAE) and model.config.n_classes == 1):
@@ -231,6 +267,8 @@ def train(
     record = {"kind": kind, "model": model_config.to_dict(), "train": asdict(options),
               "versions": _versions(), "device": str(device),
               "threads": torch.get_num_threads(), "history": []}
+    host = _host(device)
+    record["hosts"] = [{**host, "first_epoch": 1}]
     start_epoch = 0
     if checkpoint and Path(checkpoint).is_file():
         state = torch.load(checkpoint, map_location=device, weights_only=True)
@@ -243,6 +281,11 @@ def train(
             optimizer.load_state_dict(state["optimizer"])
             record["history"] = saved["history"]
             start_epoch = len(record["history"])
+            # a resumed run lists each machine that computed some of its epochs
+            record["hosts"] = saved.get("hosts", [])
+            last = record["hosts"][-1] if record["hosts"] else {}
+            if {k: v for k, v in last.items() if k != "first_epoch"} != host:
+                record["hosts"].append({**host, "first_epoch": start_epoch + 1})
             log.info("resuming from %s after epoch %d", checkpoint, start_epoch)
 
     unlabeled = flatten(data.unlabeled, device)
