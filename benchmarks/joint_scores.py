@@ -1,7 +1,7 @@
 """How well j-models sort a cards set they never trained on: matched accuracy, NMI and
 ARI of their classes, the content latent that follows shear or scale most, and the
-matched accuracy of the cards in each 30-degree band of |angle| (does a card's turn
-decide whether it is sorted right?).
+matched accuracy of the cards in each 30-degree band of |angle| and in each band of 0.1
+in scale (does a card's turn, or its size, decide whether it is sorted right?).
 
     python benchmarks/joint_scores.py val60.npz results/models/001/jtrvae_a60_s*.pt
 
@@ -48,14 +48,14 @@ def main() -> None:
                    else "none (shear and scale constant)")
         print(f"{path}  matched_accuracy {scores['matched_accuracy']:.3f}  "
               f"nmi {scores['nmi']:.3f}  ari {scores['ari']:.3f}  largest |r| {largest}  "
-              f"by |angle| {angle_bands(right, cards['angle'])}")
+              f"by |angle| {bands(right, np.abs(cards['angle']), 30.0)}  "
+              f"by scale {bands(right, cards['scale'], 0.1)}")
 
 
-def angle_bands(right: np.ndarray, angles, width: float = 30.0) -> str:
+def bands(right: np.ndarray, values, width: float) -> str:
     """Share of `right` (each card matched to its suit or not) among the cards whose
-    |angle| lies in each band of `width` degrees."""
-    turn = np.abs(np.asarray(angles, dtype=np.float64))
-    band = turn // width
+    value (|angle| in degrees, or scale) lies in each band of `width`."""
+    band = np.floor(np.asarray(values, dtype=np.float64) / width + 1e-9)
     return " ".join(f"{b * width:g}-{(b + 1) * width:g}:{right[band == b].mean():.3f}"
                     for b in np.unique(band))
 

@@ -179,3 +179,10 @@ def test_joint_scores_prints_each_models_matched_accuracy_on_a_cards_set(tmp_pat
         expected = cluster_scores(cards["true_labels"], clusters, 4)["matched_accuracy"]
         assert float(tokens[2]) == round(expected, 3)
         assert tokens[9].startswith("z") and -1 <= float(tokens[10]) <= 1
+        # the cards' scales (1.0 to 1.2) in two bands of 0.1, each its cards' share matched
+        mapping = cluster_scores(cards["true_labels"], clusters, 4)["mapping"]
+        right = np.asarray(mapping)[clusters] == cards["true_labels"]
+        small = np.asarray(cards["scale"]) < 1.1
+        scale_bands = tokens[tokens.index("scale") + 1:]
+        assert [band.split(":")[0] for band in scale_bands] == ["1-1.1", "1.1-1.2"]
+        assert float(scale_bands[0].split(":")[1]) == round(right[small].mean(), 3)
