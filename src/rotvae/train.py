@@ -284,7 +284,8 @@ def train(
             # a resumed run lists each machine that computed some of its epochs
             record["hosts"] = saved.get("hosts", [])
             last = record["hosts"][-1] if record["hosts"] else {}
-            if {k: v for k, v in last.items() if k != "first_epoch"} != host:
+            if (start_epoch < options.epochs
+                    and {k: v for k, v in last.items() if k != "first_epoch"} != host):
                 record["hosts"].append({**host, "first_epoch": start_epoch + 1})
             log.info("resuming from %s after epoch %d", checkpoint, start_epoch)
 
