@@ -176,12 +176,11 @@ def test_joint_scores_prints_each_models_matched_accuracy_on_a_cards_set(tmp_pat
         tokens = line.split()
         assert tokens[0] == str(path) and tokens[1] == "matched_accuracy"
         _, clusters = encode_all(load_model(path)[0], cards["images"])
-        expected = cluster_scores(cards["true_labels"], clusters, 4)["matched_accuracy"]
-        assert float(tokens[2]) == round(expected, 3)
+        scores = cluster_scores(cards["true_labels"], clusters, 4)
+        assert float(tokens[2]) == round(scores["matched_accuracy"], 3)
         assert tokens[9].startswith("z") and -1 <= float(tokens[10]) <= 1
         # the cards' scales (1.0 to 1.2) in two bands of 0.1, each its cards' share matched
-        mapping = cluster_scores(cards["true_labels"], clusters, 4)["mapping"]
-        right = np.asarray(mapping)[clusters] == cards["true_labels"]
+        right = np.asarray(scores["mapping"])[clusters] == cards["true_labels"]
         small = np.asarray(cards["scale"]) < 1.1
         scale_bands = tokens[tokens.index("scale") + 1:]
         assert [band.split(":")[0] for band in scale_bands] == ["1-1.1", "1.1-1.2"]
